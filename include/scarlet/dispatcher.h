@@ -1,0 +1,92 @@
+// Dispatcher: a binary plus how it was invoked -> a LaunchPlan (the final
+// argv, environment and limits), using the modules to recognize the file and
+// the registry to pick its runtime.
+//
+// When the chosen runtime is itself foreign (its "abi", or what its own bytes
+// say), the plan chains through that format's runtime, up to kMaxChain links;
+// a format met twice is a loop and an error, never an exec loop.
+//
+// A Dispatcher is immutable: build a new one for a new registry and swap a
+// shared_ptr<const Dispatcher>. decide() is safe to call from many threads.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scarlet/abi_module.h"
+#include "scarlet/registry.h"
+#include "scarlet/runtime_trust.h"
+
+namespace scarlet {
+
+struct Invocation {
+  std::string path;                  // the binary's path as the user named it
+  std::optional<std::string> argv0;  // the argv[0] typed, when known (binfmt_misc P flag)
+  std::vector<std::string> args;     // argv[1..]
+  int binary_fd = -1;                // fd the runtime inherits, for {binary_fd}; -1: none
+};
+
+struct SkippedRuntime {
+  std::string path;
+  std::string reason;
+};
+
+// One link of the chain: a format, and the runtime chosen for it.
+struct ChainLink {
+  std::string format;
+  std::string runtime;         // the runtime as configured
+  std::string runtime_file;    // its canonical, checked path
+  std::string exec_file;       // what is executed: runtime_file, or its "via" launcher's
+  std::string runtime_format;  // "native", or the format of exec_file itself
+  std::vector<SkippedRuntime> skipped;
+};
+
+struct LaunchPlan {
+  std::vector<ChainLink> chain;  // empty for a native binary
+  std::string exec_path;         // the file to execve
+  std::vector<std::string> argv;
+  std::vector<EnvVar> env;       // set over the inherited environment, in order
+  std::vector<Limit> limits;
+  bool uses_binary_fd = false;   // the runtime must inherit Invocation::binary_fd
+};
+
+struct Decision {
+  Detection detection;  // format empty when no module recognized the file
+  Status status;        // why it cannot run; ok when `plan` is ready
+  LaunchPlan plan;
+};
+
+class Dispatcher {
+ public:
+  static constexpr int kMaxChain = 4;
+
+  Dispatcher(std::shared_ptr<const Registry> registry, HostAbi host, TrustPolicy trust);
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
+
+  // What the file is: the first module that recognizes it, or its refusal.
+  // Unrecognized files give Code::unsupported.
+  Result<Detection> detect(const FileView& file, std::string_view path) const;
+  Decision decide(const FileView& file, const Invocation& invocation) const;
+
+  const Registry& registry() const { return *registry_; }
+  const HostAbi& host() const { return host_; }
+  const ModuleList& modules() const { return modules_; }
+
+ private:
+  struct Choice;
+  Result<Choice> choose_runtime(const std::string& format, const std::vector<std::string>& seen, ChainLink& link) const;
+  Result<Detection> runtime_detection(const std::string& file) const;
+
+  std::shared_ptr<const Registry> registry_;
+  HostAbi host_;
+  TrustPolicy trust_;
+  ModuleList modules_;
+};
+
+// The modules' format ids, for RegistryChecks.
+std::vector<std::string> builtin_formats(const HostAbi& host);
+
+}  // namespace scarlet

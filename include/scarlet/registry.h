@@ -1,0 +1,107 @@
+// Registry: which runtimes handle which format, loaded from JSON
+// (config/registry.json plus drop-ins in registry.d/, merged in name order).
+// See docs/registry.md (and scarlet-registry(5)) for the format.
+//
+// A Registry is an immutable value: a reload builds a new one and swaps a
+// shared_ptr<const Registry>; a file that fails validation rejects the whole
+// load, so the previous registry stays in force.
+// Thread-safety: immutable after parse(); share freely.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scarlet/abi_module.h"
+#include "scarlet/match_spec.h"
+#include "scarlet/native_samples.h"
+#include "scarlet/status.h"
+
+namespace scarlet {
+
+struct EnvVar {
+  std::string name;
+  std::string value;
+  bool operator==(const EnvVar&) const = default;
+};
+
+// One resource limit (setrlimit), applied by the shim before exec.
+struct Limit {
+  std::string name;  // "nofile", "as", …
+  int resource = 0;  // RLIMIT_*
+  std::uint64_t value = 0;  // RLIM_INFINITY for "unlimited"
+  bool operator==(const Limit&) const = default;
+};
+
+// An environment variable set to the first of several paths that qualifies:
+// it exists and, for a dynamically linked ELF program, holds the program's
+// interpreter (so a cross sysroot is chosen only when it can serve it).
+struct EnvPathChoice {
+  std::string name;
+  std::vector<std::string> paths;
+  bool operator==(const EnvPathChoice&) const = default;
+};
+
+struct RuntimeCandidate {
+  std::string path;                // absolute; must be installed and trusted
+  std::string via;                 // optional launcher (trusted too) executed instead, given {runtime}
+  std::string abi;                 // "native", a format id, or "" to sniff the runtime file
+  std::vector<std::string> args;   // template (see arg_template.h); default {binary} {args}
+  std::vector<EnvVar> env;
+  std::vector<EnvPathChoice> env_if_exists;
+  std::vector<Limit> limits;       // override the format's limits by name
+  std::string where;               // "file:line:column" of the definition
+};
+
+struct FormatEntry {
+  std::string id;
+  std::string description;
+  bool enabled = true;
+  std::string flags = "POF";          // binfmt_misc flags for this format's kernel entries
+  std::vector<MatchSpec> binfmt;      // kernel entries; a rule format's comes from its rule
+  std::vector<Limit> limits;
+  std::vector<RuntimeCandidate> runtimes;  // in order of preference
+  std::string where;
+};
+
+struct RegistryFile {
+  std::string path;  // for messages
+  std::string text;
+};
+
+// What validation needs to know beyond the files themselves.
+struct RegistryChecks {
+  std::vector<std::string> known_formats;    // ids the built-in modules produce
+  std::vector<std::string> native_formats;   // run by the host itself: entries stay inactive
+  std::vector<NativeSample> native_samples;  // a match against these is refused
+};
+
+class Registry {
+ public:
+  // Parses and validates `files` in order; later files replace earlier
+  // formats and rules of the same name. Every problem found is reported, one
+  // "file:line:column: what is wrong" per line.
+  static Result<Registry> parse(std::span<const RegistryFile> files, const RegistryChecks& checks);
+
+  const FormatEntry* find(std::string_view id) const;
+  const std::map<std::string, FormatEntry, std::less<>>& formats() const { return formats_; }
+  const std::vector<Rule>& rules() const { return rules_; }
+  const std::vector<std::string>& sources() const { return sources_; }
+
+ private:
+  std::map<std::string, FormatEntry, std::less<>> formats_;
+  std::vector<Rule> rules_;
+  std::vector<std::string> sources_;
+};
+
+// The registry directory beside a main file: "/etc/x/registry.json" -> "/etc/x/registry.d".
+std::string drop_in_dir(const std::string& main_path);
+// Reads `main_path` and then registry.d/*.json in name order. Files larger
+// than 1 MiB are refused. A missing registry.d is fine; a missing main file is not.
+Result<std::vector<RegistryFile>> read_registry_files(const std::string& main_path);
+
+}  // namespace scarlet

@@ -1,0 +1,22 @@
+// `scarlet-dispatch check-config [FILE]`
+#include <iostream>
+
+#include "commands.h"
+#include "scarlet/registry_loader.h"
+
+namespace scarlet::cli {
+
+int run_check_config(const std::string& registry_path, const CheckConfigOptions& o) {
+  const std::string& path = o.file.empty() ? registry_path : o.file;
+  auto registry = load_registry(path, HostAbi::detect());
+  if (!registry.ok()) {
+    std::cerr << registry.status().message() << "\n";
+    return 1;
+  }
+  const Registry& r = **registry;
+  std::cout << path << ": ok: " << r.formats().size() << " formats, " << r.rules().size() << " rules, from "
+            << r.sources().size() << (r.sources().size() == 1 ? " file" : " files") << "\n";
+  return 0;
+}
+
+}  // namespace scarlet::cli

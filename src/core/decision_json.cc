@@ -1,0 +1,46 @@
+#include "scarlet/decision_json.h"
+
+#include <sys/resource.h>
+
+#include <nlohmann/json.hpp>
+
+namespace scarlet {
+
+std::string decision_to_json(const std::string& file, const Decision& d) {
+  using json = nlohmann::ordered_json;  // keys in the order written
+  json out;
+  out["file"] = file;
+  const Detection& det = d.detection;
+  out["module"] = det.module.empty() ? json(nullptr) : json(det.module);
+  out["format"] = det.format.empty() ? json(nullptr) : json(det.format);
+  out["native"] = det.native();
+  json facts = json::object();
+  for (const auto& f : det.facts) facts[f.key] = f.value;
+  out["facts"] = facts;
+  json chain = json::array();
+  for (const auto& link : d.plan.chain) {
+    json skipped = json::array();
+    for (const auto& s : link.skipped) skipped.push_back({{"path", s.path}, {"reason", s.reason}});
+    chain.push_back({{"format", link.format},
+                     {"runtime", link.runtime.empty() ? json(nullptr) : json(link.runtime)},
+                     {"runtime_file", link.runtime_file.empty() ? json(nullptr) : json(link.runtime_file)},
+                     {"runtime_format", link.runtime_format.empty() ? json(nullptr) : json(link.runtime_format)},
+                     {"skipped", skipped}});
+  }
+  out["chain"] = chain;
+  const bool ok = d.status.ok();
+  out["runtime"] = ok && !d.plan.chain.empty() ? json(d.plan.chain.front().runtime) : json(nullptr);
+  out["argv"] = ok ? json(d.plan.argv) : json(nullptr);
+  json env = json::object();
+  for (const auto& e : d.plan.env) env[e.name] = e.value;
+  out["env"] = ok ? env : json::object();
+  json limits = json::object();
+  for (const auto& l : d.plan.limits)
+    limits[l.name] = l.value == static_cast<std::uint64_t>(RLIM_INFINITY) ? json("unlimited") : json(l.value);
+  out["limits"] = ok ? limits : json::object();
+  out["exit_code"] = exit_code_for(d.status);
+  if (!ok) out["reason"] = d.status.message();
+  return out.dump(2, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace scarlet

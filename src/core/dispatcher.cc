@@ -1,0 +1,228 @@
+#include "scarlet/dispatcher.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "scarlet/arg_template.h"
+#include "scarlet/modules.h"
+#include "scarlet/unique_fd.h"
+
+namespace scarlet {
+namespace {
+
+std::string basename_of(const std::string& p) {
+  auto slash = p.rfind('/');
+  return slash == std::string::npos ? p : p.substr(slash + 1);
+}
+
+void set_env(std::vector<EnvVar>& env, const EnvVar& v) {
+  auto same = std::find_if(env.begin(), env.end(), [&](const EnvVar& e) { return e.name == v.name; });
+  if (same != env.end()) same->value = v.value;
+  else env.push_back(v);
+}
+
+// The tighter of two limits on the same resource wins.
+void tighten(std::vector<Limit>& limits, const Limit& l) {
+  auto same = std::find_if(limits.begin(), limits.end(), [&](const Limit& x) { return x.resource == l.resource; });
+  if (same == limits.end()) limits.push_back(l);
+  else if (l.value < same->value) *same = l;
+}
+
+}  // namespace
+
+struct Dispatcher::Choice {
+  const FormatEntry* format = nullptr;
+  const RuntimeCandidate* runtime = nullptr;
+  Detection exec_detection;  // what the executed file is (facts only when sniffed)
+};
+
+Dispatcher::Dispatcher(std::shared_ptr<const Registry> registry, HostAbi host, TrustPolicy trust)
+    : registry_(std::move(registry)),
+      host_(std::move(host)),
+      trust_(std::move(trust)),
+      modules_(make_modules({host_, registry_->rules()})) {}
+
+Result<Detection> Dispatcher::detect(const FileView& file, std::string_view path) const {
+  for (const auto& m : modules_) {
+    Sniff s = m->get_runtime_config(file, path);
+    if (!s.ok()) return s.status();
+    if (*s) {
+      Detection d = std::move(**s);
+      d.module = std::string(m->name());
+      return d;
+    }
+  }
+  return Result<Detection>(Code::unsupported, "not a kind of program scarlet-dispatch knows");
+}
+
+Result<Detection> Dispatcher::runtime_detection(const std::string& file) const {
+  UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return Status::from_errno(errno, "cannot read it");
+  auto view = FileView::over_fd(fd.get());
+  if (!view.ok()) return view.status();
+  auto d = detect(*view, file);
+  if (!d.ok() && has_magic(view->head(), 0, "#!")) {  // the kernel runs scripts itself
+    Detection script;
+    script.format = std::string(kNativeFormat);
+    script.facts.push_back({"kind", "script"});
+    return script;
+  }
+  return d;
+}
+
+Result<Dispatcher::Choice> Dispatcher::choose_runtime(const std::string& format, const std::vector<std::string>& seen,
+                                                      ChainLink& link) const {
+  link.format = format;
+  const FormatEntry* entry = registry_->find(format);
+  if (!entry || !entry->enabled || entry->runtimes.empty())
+    return Result<Choice>(Code::not_found, format + " program, but no runtime is configured for it");
+  bool refused = false;
+  for (const auto& candidate : entry->runtimes) {
+    auto skip = [&](std::string reason, bool refusal) {
+      link.skipped.push_back({candidate.path, std::move(reason)});
+      refused = refused || refusal;
+    };
+    auto file = trusted_runtime_path(candidate.path, trust_);
+    if (!file.ok()) {
+      skip(file.status().message(), file.status().code() != Code::not_found);
+      continue;
+    }
+    auto exec_file = candidate.via.empty() ? file : trusted_runtime_path(candidate.via, trust_);
+    if (!exec_file.ok()) {
+      skip("launcher " + candidate.via + ": " + exec_file.status().message(), exec_file.status().code() != Code::not_found);
+      continue;
+    }
+    Detection exec_detection;
+    exec_detection.format = candidate.abi;
+    if (candidate.abi.empty()) {
+      auto sniffed = runtime_detection(*exec_file);
+      if (!sniffed.ok()) {
+        skip("cannot tell what kind of program it is: " + sniffed.status().message(), true);
+        continue;
+      }
+      exec_detection = std::move(sniffed).value();
+    }
+    const std::string& fmt = exec_detection.format;
+    if (fmt != kNativeFormat && std::find(seen.begin(), seen.end(), fmt) != seen.end()) {
+      skip("loop: it is itself a " + fmt + " program", true);
+      continue;
+    }
+    link.runtime = candidate.path;
+    link.runtime_file = *file;
+    link.exec_file = *exec_file;
+    link.runtime_format = fmt;
+    return Choice{entry, &candidate, std::move(exec_detection)};
+  }
+  std::string tried;
+  for (const auto& s : link.skipped)
+    tried += (tried.empty() ? "" : ", ") + (refused ? s.path + ": " + s.reason : basename_of(s.path));
+  if (refused) return Result<Choice>(Code::refused, format + " program, but no runtime may be used (" + tried + ")");
+  return Result<Choice>(Code::not_found, format + " program, but no runtime is installed (tried " + tried + ")");
+}
+
+namespace {
+
+// The first path of `choice` that exists and, when the program names an ELF
+// interpreter, contains it.
+std::optional<std::string> pick_path(const EnvPathChoice& choice, const std::string* interp) {
+  for (const auto& p : choice.paths) {
+    std::string probe = interp ? p + *interp : p;
+    if (::access(probe.c_str(), F_OK) == 0) return p;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Decision Dispatcher::decide(const FileView& file, const Invocation& inv) const {
+  Decision out;
+  auto detected = detect(file, inv.path);
+  if (!detected.ok()) {
+    out.status = detected.status();
+    return out;
+  }
+  out.detection = std::move(detected).value();
+  LaunchPlan& plan = out.plan;
+  const std::string argv0 = inv.argv0.value_or(inv.path);
+  if (out.detection.native()) {
+    plan.exec_path = inv.path;
+    plan.argv.push_back(argv0);
+    plan.argv.insert(plan.argv.end(), inv.args.begin(), inv.args.end());
+    return out;
+  }
+
+  // Level 0 runs the binary; each further level runs the previous level's
+  // executable, which turned out to be foreign itself.
+  std::string format = out.detection.format;
+  std::string subject = inv.path, subject_argv0 = argv0;
+  const Detection* subject_detection = &out.detection;
+  Detection previous;
+  std::vector<std::string> rest = inv.args, seen;
+  for (int level = 0;; ++level) {
+    if (level == kMaxChain) {
+      out.status = Status::error(Code::refused, "runtime chain longer than " + std::to_string(kMaxChain) + " links");
+      return out;
+    }
+    seen.push_back(format);
+    plan.chain.emplace_back();
+    auto choice = choose_runtime(format, seen, plan.chain.back());
+    if (!choice.ok()) {
+      out.status = choice.status();
+      return out;
+    }
+    const ChainLink& link = plan.chain.back();
+    const RuntimeCandidate& rt = *choice->runtime;
+    auto lookup = [&](std::string_view name) -> std::optional<std::string> {
+      if (name == "binary") return subject;
+      if (name == "argv0") return subject_argv0;
+      if (name == "runtime") return link.runtime_file;
+      if (name == "binary_fd") {
+        if (level > 0 || inv.binary_fd < 0) return subject;  // runtimes go by their checked path
+        plan.uses_binary_fd = true;
+        return "/dev/fd/" + std::to_string(inv.binary_fd);
+      }
+      for (const auto& v : subject_detection->vars)
+        if (v.key == name) return v.value;
+      return std::nullopt;
+    };
+    auto args = expand_arg_template(rt.args, lookup, rest);
+    if (!args.ok()) {
+      out.status = args.status().wrap(format + " runtime " + rt.path);
+      return out;
+    }
+    for (const auto& e : rt.env) set_env(plan.env, e);
+    for (const auto& e : rt.env_if_exists)
+      if (auto p = pick_path(e, subject_detection->fact("interp"))) set_env(plan.env, {e.name, *p});
+    std::vector<Limit> limits = choice->format->limits;
+    for (const auto& l : rt.limits) {
+      std::erase_if(limits, [&](const Limit& x) { return x.resource == l.resource; });
+      limits.push_back(l);
+    }
+    for (const auto& l : limits) tighten(plan.limits, l);
+
+    const std::string& exec_name = rt.via.empty() ? rt.path : rt.via;
+    if (link.runtime_format == kNativeFormat) {
+      plan.exec_path = link.exec_file;
+      plan.argv = {exec_name};
+      plan.argv.insert(plan.argv.end(), args->begin(), args->end());
+      return out;
+    }
+    format = link.runtime_format;
+    subject = link.exec_file;
+    subject_argv0 = exec_name;
+    previous = std::move(choice->exec_detection);
+    subject_detection = &previous;
+    rest = std::move(args).value();
+  }
+}
+
+std::vector<std::string> builtin_formats(const HostAbi& host) {
+  std::vector<std::string> out;
+  for (const auto& m : make_modules({host, {}}))
+    for (auto& f : m->formats()) out.push_back(std::move(f));
+  return out;
+}
+
+}  // namespace scarlet

@@ -1,0 +1,463 @@
+#include "scarlet/registry.h"
+
+#include <dirent.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <fstream>
+#include <optional>
+#include <set>
+#include <sstream>
+
+#include "json_document.h"
+#include "scarlet/arg_template.h"
+
+namespace scarlet {
+namespace {
+
+using json = nlohmann::json;
+constexpr std::size_t kMaxFileSize = 1 << 20;
+constexpr std::size_t kMaxNameLength = 64;
+
+struct LimitName {
+  const char* name;
+  int resource;
+};
+constexpr LimitName kLimits[] = {
+    {"as", RLIMIT_AS},         {"core", RLIMIT_CORE},       {"cpu", RLIMIT_CPU},
+    {"data", RLIMIT_DATA},     {"fsize", RLIMIT_FSIZE},     {"memlock", RLIMIT_MEMLOCK},
+    {"nofile", RLIMIT_NOFILE}, {"nproc", RLIMIT_NPROC},     {"stack", RLIMIT_STACK},
+};
+
+bool valid_env_name(std::string_view n) {
+  if (n.empty() || std::isdigit(static_cast<unsigned char>(n[0]))) return false;
+  return std::all_of(n.begin(), n.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
+bool valid_rule_name(std::string_view n) {
+  if (n.empty() || n.size() > kMaxNameLength) return false;
+  return std::all_of(n.begin(), n.end(), [](char c) {
+    return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
+}
+
+// Validates one file's JSON into the registry being built, collecting errors.
+class FileParser {
+ public:
+  FileParser(const JsonDocument& doc, const RegistryChecks& checks, std::vector<std::string>& errors)
+      : doc_(doc), checks_(checks), errors_(errors) {}
+
+  // The file's top level and its rules, merged into `rules` by name.
+  void parse_rules(std::vector<Rule>& rules) {
+    const json& root = doc_.root();
+    if (!object(root, "", {"version", "rules", "formats", "comment"})) return;
+    if (!root.contains("version")) fail("", "missing \"version\": 1");
+    else if (!root["version"].is_number_integer() || root["version"].get<long long>() != 1)
+      fail("/version", "unsupported version (this is scarlet-dispatch registry version 1)");
+    if (!root.contains("rules")) return;
+    const json& list = root["rules"];
+    if (!list.is_array()) return fail("/rules", "\"rules\" must be an array");
+    for (std::size_t i = 0; i < list.size(); ++i)
+      if (auto r = rule(list[i], JsonDocument::child("/rules", i))) {
+        auto same = std::find_if(rules.begin(), rules.end(), [&](const Rule& x) { return x.name == r->name; });
+        if (same != rules.end()) *same = std::move(*r);
+        else rules.push_back(std::move(*r));
+      }
+  }
+
+  // The file's formats, given every rule of every file; replaces by id.
+  void parse_formats(const std::vector<Rule>& all_rules, std::map<std::string, FormatEntry, std::less<>>& formats) {
+    const json& root = doc_.root();
+    if (!root.is_object() || !root.contains("formats")) return;
+    rules_ = &all_rules;
+    const json& map = root["formats"];
+    if (!map.is_object()) return fail("/formats", "\"formats\" must be an object keyed by format id");
+    for (const auto& [id, value] : map.items())
+      if (auto f = format(id, value, JsonDocument::child("/formats", id))) formats[id] = std::move(*f);
+  }
+
+ private:
+  void fail(const std::string& pointer, const std::string& message) { errors_.push_back(doc_.where(pointer) + ": " + message); }
+  void fail_key(const std::string& pointer, const std::string& message) {
+    errors_.push_back(doc_.where_key(pointer) + ": " + message);
+  }
+
+  // Checks that `v` is an object whose keys are all in `allowed`.
+  bool object(const json& v, const std::string& p, std::initializer_list<std::string_view> allowed) {
+    if (!v.is_object()) {
+      fail(p, "expected an object");
+      return false;
+    }
+    for (const auto& [key, _] : v.items())
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        std::string list;
+        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+        fail_key(JsonDocument::child(p, key), "unknown key \"" + key + "\" (expected one of: " + list + ")");
+      }
+    return true;
+  }
+
+  std::optional<std::string> string(const json& parent, const std::string& p, const char* key) {
+    if (!parent.contains(key)) return std::nullopt;
+    const json& v = parent[key];
+    if (!v.is_string()) {
+      fail(JsonDocument::child(p, key), std::string("\"") + key + "\" must be a string");
+      return std::nullopt;
+    }
+    return v.get<std::string>();
+  }
+
+  std::optional<std::vector<std::string>> strings(const json& parent, const std::string& p, const char* key) {
+    if (!parent.contains(key)) return std::nullopt;
+    const json& v = parent[key];
+    std::string vp = JsonDocument::child(p, key);
+    if (!v.is_array() || !std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); })) {
+      fail(vp, std::string("\"") + key + "\" must be an array of strings");
+      return std::nullopt;
+    }
+    return v.get<std::vector<std::string>>();
+  }
+
+  bool absolute_path(const std::string& path, const std::string& p, const char* what) {
+    if (path.empty() || path[0] != '/') {
+      fail(p, std::string(what) + " must be an absolute path, not \"" + path + "\"");
+      return false;
+    }
+    if (path.find('\0') != std::string::npos) {
+      fail(p, std::string(what) + " contains a NUL byte");
+      return false;
+    }
+    return true;
+  }
+
+  // `format`: the format id this is the kernel entry of, or "" for a rule.
+  std::optional<MatchSpec> match(const json& v, const std::string& p, bool kernel_entry, const std::string& format = "") {
+    MatchSpec m;
+    if (auto magic = string(v, p, "magic")) {
+      auto bytes = decode_hex_escapes(*magic);
+      if (!bytes.ok()) fail(JsonDocument::child(p, "magic"), bytes.status().message());
+      else m.magic = *bytes;
+      if (bytes.ok() && m.magic.empty()) fail(JsonDocument::child(p, "magic"), "\"magic\" is empty");
+    }
+    if (auto mask = string(v, p, "mask")) {
+      auto bytes = decode_hex_escapes(*mask);
+      if (!bytes.ok()) fail(JsonDocument::child(p, "mask"), bytes.status().message());
+      else if (bytes->size() != m.magic.size())
+        fail(JsonDocument::child(p, "mask"), "\"mask\" has " + std::to_string(bytes->size()) + " bytes but \"magic\" has " +
+                                                 std::to_string(m.magic.size()) + "; they must be the same length");
+      else m.mask = *bytes;
+    }
+    if (v.contains("offset")) {
+      const json& o = v["offset"];
+      if (!o.is_number_unsigned() || o.get<std::uint64_t>() >= MatchSpec::kKernelWindow)
+        fail(JsonDocument::child(p, "offset"), "\"offset\" must be a whole number below 256");
+      else m.offset = o.get<std::uint32_t>();
+    }
+    if (auto ext = string(v, p, "extension")) {
+      if (ext->empty() || ext->find_first_of("/.\\:\n") != std::string::npos || ext->size() > kMaxNameLength)
+        fail(JsonDocument::child(p, "extension"), "\"extension\" must be a plain extension without the dot, such as \"com\"");
+      else m.extension = *ext;
+    }
+    if (m.magic.empty() && m.extension.empty()) {
+      fail(p, "needs \"magic\" or \"extension\"");
+      return std::nullopt;
+    }
+    if (kernel_entry && !m.magic.empty() && !m.extension.empty())
+      fail(p, "a kernel entry matches by \"magic\" or by \"extension\", not both");
+    if (m.offset + m.magic.size() > MatchSpec::kKernelWindow)
+      fail(p, "offset plus magic length must stay within the first 256 bytes (the kernel's limit)");
+    // A format the host runs itself keeps its entry for other hosts; it is
+    // never registered here, so matching native programs is expected.
+    const bool native_here = std::find(checks_.native_formats.begin(), checks_.native_formats.end(), format) !=
+                             checks_.native_formats.end();
+    if (!m.magic.empty() && !native_here)
+      for (const auto& s : checks_.native_samples)
+        if (m.matches_magic(as_bytes(s.head))) {
+          fail(p, "this magic would match native executables (" + s.what + "); refusing it");
+          break;
+        }
+    return m;
+  }
+
+  std::optional<Rule> rule(const json& v, const std::string& p) {
+    if (!object(v, p, {"name", "magic", "mask", "offset", "extension", "comment"})) return std::nullopt;
+    auto name = string(v, p, "name");
+    if (!name) {
+      if (!v.contains("name")) fail(p, "a rule needs a \"name\"");
+      return std::nullopt;
+    }
+    if (!valid_rule_name(*name)) {
+      fail(JsonDocument::child(p, "name"), "rule names use a-z, 0-9, '-', '_' and '.' (at most 64)");
+      return std::nullopt;
+    }
+    auto m = match(v, p, false);
+    if (!m) return std::nullopt;
+    return Rule{*name, *m};
+  }
+
+  std::optional<std::vector<Limit>> limits(const json& v, const std::string& p) {
+    if (!v.is_object()) {
+      fail(p, "\"limits\" must be an object such as {\"nofile\": 1024, \"as\": \"4G\"}");
+      return std::nullopt;
+    }
+    std::vector<Limit> out;
+    for (const auto& [key, value] : v.items()) {
+      std::string vp = JsonDocument::child(p, key);
+      auto known = std::find_if(std::begin(kLimits), std::end(kLimits), [&](const LimitName& l) { return key == l.name; });
+      if (known == std::end(kLimits)) {
+        fail_key(vp, "unknown limit \"" + key + "\" (expected as, core, cpu, data, fsize, memlock, nofile, nproc or stack)");
+        continue;
+      }
+      auto amount = limit_value(value);
+      if (!amount) {
+        fail(vp, "a limit is a whole number, a size such as \"512M\", or \"unlimited\"");
+        continue;
+      }
+      out.push_back({key, known->resource, *amount});
+    }
+    return out;
+  }
+
+  static std::optional<std::uint64_t> limit_value(const json& v) {
+    if (v.is_number_unsigned()) return v.get<std::uint64_t>();
+    if (!v.is_string()) return std::nullopt;
+    auto s = v.get<std::string>();
+    if (s == "unlimited") return static_cast<std::uint64_t>(RLIM_INFINITY);
+    std::uint64_t scale = 1;
+    if (!s.empty()) {
+      switch (s.back()) {
+        case 'K': scale = 1ull << 10; break;
+        case 'M': scale = 1ull << 20; break;
+        case 'G': scale = 1ull << 30; break;
+        case 'T': scale = 1ull << 40; break;
+        default: break;
+      }
+      if (scale != 1) s.pop_back();
+    }
+    if (s.empty() || s.size() > 12 || !std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+      return std::nullopt;
+    return std::stoull(s) * scale;
+  }
+
+  // An object of NAME: value; `each` validates and stores one member.
+  template <typename Each>
+  void env_object(const json& parent, const std::string& p, const char* key, Each each) {
+    if (!parent.contains(key)) return;
+    const json& v = parent[key];
+    std::string vp = JsonDocument::child(p, key);
+    if (!v.is_object()) return fail(vp, std::string("\"") + key + "\" must be an object of NAME: value");
+    for (const auto& [name, value] : v.items()) {
+      std::string ep = JsonDocument::child(vp, name);
+      if (!valid_env_name(name)) fail_key(ep, "\"" + name + "\" is not a valid environment variable name");
+      else each(name, value, ep);
+    }
+  }
+
+  std::vector<EnvVar> env(const json& parent, const std::string& p) {
+    std::vector<EnvVar> out;
+    env_object(parent, p, "env", [&](const std::string& name, const json& value, const std::string& ep) {
+      if (!value.is_string()) fail(ep, "an environment value must be a string");
+      else out.push_back({name, value.get<std::string>()});
+    });
+    return out;
+  }
+
+  std::vector<EnvPathChoice> env_paths(const json& parent, const std::string& p) {
+    std::vector<EnvPathChoice> out;
+    env_object(parent, p, "env_if_exists", [&](const std::string& name, const json& value, const std::string& ep) {
+      EnvPathChoice c{name, {}};
+      if (value.is_string()) c.paths.push_back(value.get<std::string>());
+      else if (value.is_array() && std::all_of(value.begin(), value.end(), [](const json& e) { return e.is_string(); }))
+        c.paths = value.get<std::vector<std::string>>();
+      else return fail(ep, "\"env_if_exists\" values are a path or an array of paths");
+      for (const auto& path : c.paths)
+        if (!absolute_path(path, ep, "each path")) return;
+      out.push_back(std::move(c));
+    });
+    return out;
+  }
+
+  bool is_format(const std::string& id) const {
+    if (id.starts_with("rule:"))
+      return std::any_of(rules_->begin(), rules_->end(), [&](const Rule& r) { return "rule:" + r.name == id; });
+    return std::find(checks_.known_formats.begin(), checks_.known_formats.end(), id) != checks_.known_formats.end();
+  }
+
+  std::optional<RuntimeCandidate> runtime(const json& v, const std::string& p) {
+    if (!object(v, p, {"path", "via", "abi", "args", "env", "env_if_exists", "limits", "comment"})) return std::nullopt;
+    RuntimeCandidate c;
+    c.where = doc_.where(p);
+    auto path = string(v, p, "path");
+    if (!path) {
+      if (!v.contains("path")) fail(p, "a runtime needs a \"path\"");
+      return std::nullopt;
+    }
+    if (!absolute_path(*path, JsonDocument::child(p, "path"), "a runtime path")) return std::nullopt;
+    c.path = *path;
+    if (auto via = string(v, p, "via"))
+      if (absolute_path(*via, JsonDocument::child(p, "via"), "\"via\"")) c.via = *via;
+    if (auto abi = string(v, p, "abi")) {
+      if (*abi != kNativeFormat && !is_format(*abi))
+        fail(JsonDocument::child(p, "abi"), "\"abi\" must be \"native\" or a format id, not \"" + *abi + "\"");
+      c.abi = *abi;
+    }
+    c.args = {"{binary}", "{args}"};
+    if (auto args = strings(v, p, "args")) {
+      c.args = *args;
+      for (std::size_t i = 0; i < args->size(); ++i)
+        if (Status st = check_arg_template((*args)[i]); !st.ok())
+          fail(JsonDocument::child(JsonDocument::child(p, "args"), i), st.message());
+    }
+    c.env = env(v, p);
+    c.env_if_exists = env_paths(v, p);
+    if (v.contains("limits"))
+      if (auto l = limits(v["limits"], JsonDocument::child(p, "limits"))) c.limits = *l;
+    return c;
+  }
+
+  std::optional<FormatEntry> format(const std::string& id, const json& v, const std::string& p) {
+    if (!is_format(id)) {
+      fail_key(p, "unknown format id \"" + id + "\"" +
+                      (id.starts_with("rule:") ? " (no rule of that name is defined)" : " (see the list in docs/registry.md)"));
+      return std::nullopt;
+    }
+    if (!object(v, p, {"description", "enabled", "flags", "binfmt", "limits", "runtimes", "comment"})) return std::nullopt;
+    FormatEntry f;
+    f.id = id;
+    f.where = doc_.where(p);
+    if (auto d = string(v, p, "description")) f.description = *d;
+    if (v.contains("enabled")) {
+      if (!v["enabled"].is_boolean()) fail(JsonDocument::child(p, "enabled"), "\"enabled\" must be true or false");
+      else f.enabled = v["enabled"].get<bool>();
+    }
+    if (auto flags = string(v, p, "flags")) {
+      std::set<char> seen;
+      bool ok = std::all_of(flags->begin(), flags->end(), [&](char c) { return std::string_view("POCF").find(c) != std::string_view::npos && seen.insert(c).second; });
+      if (!ok) fail(JsonDocument::child(p, "flags"), "\"flags\" takes each of P, O, C and F at most once");
+      else f.flags = *flags;
+    }
+    if (v.contains("binfmt")) {
+      std::string bp = JsonDocument::child(p, "binfmt");
+      if (id.starts_with("rule:")) {
+        fail(bp, "a rule's format takes its kernel entry from the rule; remove \"binfmt\"");
+      } else {
+        const json& b = v["binfmt"];
+        auto one = [&](const json& e, const std::string& ep) {
+          if (object(e, ep, {"magic", "mask", "offset", "extension", "comment"}))
+            if (auto m = match(e, ep, true, id)) f.binfmt.push_back(*m);
+        };
+        if (b.is_array())
+          for (std::size_t i = 0; i < b.size(); ++i) one(b[i], JsonDocument::child(bp, i));
+        else
+          one(b, bp);
+      }
+    } else if (id.starts_with("rule:")) {
+      auto r = std::find_if(rules_->begin(), rules_->end(), [&](const Rule& x) { return "rule:" + x.name == id; });
+      MatchSpec kernel = r->match;
+      if (!kernel.magic.empty()) kernel.extension.clear();  // the kernel matches one way; the module checks both
+      f.binfmt.push_back(kernel);
+    }
+    if (v.contains("limits"))
+      if (auto l = limits(v["limits"], JsonDocument::child(p, "limits"))) f.limits = *l;
+    if (!v.contains("runtimes")) {
+      fail(p, "a format needs \"runtimes\" (an empty list if none)");
+    } else if (!v["runtimes"].is_array()) {
+      fail(JsonDocument::child(p, "runtimes"), "\"runtimes\" must be an array");
+    } else {
+      const json& list = v["runtimes"];
+      for (std::size_t i = 0; i < list.size(); ++i)
+        if (auto c = runtime(list[i], JsonDocument::child(JsonDocument::child(p, "runtimes"), i)))
+          f.runtimes.push_back(std::move(*c));
+    }
+    return f;
+  }
+
+  const JsonDocument& doc_;
+  const RegistryChecks& checks_;
+  std::vector<std::string>& errors_;
+  const std::vector<Rule>* rules_ = nullptr;
+};
+
+}  // namespace
+
+Result<Registry> Registry::parse(std::span<const RegistryFile> files, const RegistryChecks& checks) {
+  Registry reg;
+  std::vector<std::string> errors;
+  // Rules are collected across every file first, so that a format in one
+  // file may name a rule from another.
+  std::vector<JsonDocument> docs;
+  for (const auto& f : files) {
+    auto doc = JsonDocument::parse(f.path, f.text);
+    if (!doc.ok()) {
+      errors.push_back(doc.status().message());
+      continue;
+    }
+    docs.push_back(std::move(doc).value());
+    reg.sources_.push_back(f.path);
+  }
+  std::vector<Rule> all_rules;
+  for (const auto& doc : docs) FileParser(doc, checks, errors).parse_rules(all_rules);
+  for (const auto& doc : docs) FileParser(doc, checks, errors).parse_formats(all_rules, reg.formats_);
+  if (!errors.empty()) {
+    std::string all;
+    for (const auto& e : errors) all += (all.empty() ? "" : "\n") + e;
+    return Status::error(Code::invalid, all);
+  }
+  reg.rules_ = std::move(all_rules);
+  return reg;
+}
+
+const FormatEntry* Registry::find(std::string_view id) const {
+  auto it = formats_.find(id);
+  return it == formats_.end() ? nullptr : &it->second;
+}
+
+std::string drop_in_dir(const std::string& main_path) {
+  auto slash = main_path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : main_path.substr(0, slash);
+  return (dir.empty() ? "" : dir) + "/registry.d";
+}
+
+namespace {
+
+Result<RegistryFile> read_one(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::from_errno(errno, path);
+  std::string text;
+  text.resize(kMaxFileSize + 1);
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad()) return Status::from_errno(errno, path);
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxFileSize) return Result<RegistryFile>(Code::invalid, path + ": larger than 1 MiB");
+  return RegistryFile{path, std::move(text)};
+}
+
+}  // namespace
+
+Result<std::vector<RegistryFile>> read_registry_files(const std::string& main_path) {
+  std::vector<RegistryFile> files;
+  auto main = read_one(main_path);
+  if (!main.ok()) return main.status();
+  files.push_back(std::move(main).value());
+
+  std::string dir = drop_in_dir(main_path);
+  std::vector<std::string> names;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (dirent* e = ::readdir(d)) {
+      std::string n = e->d_name;
+      if (n.size() > 5 && n.ends_with(".json") && n[0] != '.') names.push_back(n);
+    }
+    ::closedir(d);
+  } else if (errno != ENOENT) {
+    return Status::from_errno(errno, dir);
+  }
+  std::sort(names.begin(), names.end());
+  for (const auto& n : names) {
+    auto f = read_one(dir + "/" + n);
+    if (!f.ok()) return f.status();
+    files.push_back(std::move(f).value());
+  }
+  return files;
+}
+
+}  // namespace scarlet
