@@ -25,6 +25,7 @@ struct MatchSpec {
   // True when every part that is set matches: magic under mask at offset in
   // `head`, and the extension of `path` (compared exactly, as the kernel does).
   bool matches(ByteView head, std::string_view path) const;
+  // The magic part alone; false when there is no magic.
   bool matches_magic(ByteView head) const;
   bool operator==(const MatchSpec&) const = default;
 };

@@ -30,6 +30,7 @@ FileView FileView::over_bytes(std::string bytes) {
   v.identity_.size = v.memory_.size();
   auto n = std::min(v.memory_.size(), kHeadSize);
   v.head_.assign(v.memory_.begin(), v.memory_.begin() + static_cast<std::ptrdiff_t>(n));
+  v.spent_ = n;  // as over_fd, whose head is its first read
   return v;
 }
 

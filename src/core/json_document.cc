@@ -7,7 +7,7 @@
 namespace scarlet {
 namespace {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 
 // An iterator over the text that records how far the lexer has read.
 struct CountingIterator {
@@ -34,6 +34,17 @@ struct CountingIterator {
   }
   bool operator==(const CountingIterator& o) const { return p == o.p; }
 };
+
+// Where a syntax error is: `position` counts what the lexer read, through the
+// character that did not fit; point at the start of the word it ended ("tru"
+// in "tru }"), or at the very end when the text ran out.
+std::size_t error_offset(std::string_view text, std::size_t position, bool at_end) {
+  if (at_end) return text.size();
+  std::size_t at = std::min(position ? position - 1 : 0, text.size());
+  auto wordy = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '+' || c == '.'; };
+  while (at > 0 && wordy(text[at - 1])) --at;
+  return at;
+}
 
 bool is_number_char(char c) { return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'; }
 
@@ -66,8 +77,8 @@ class PositionSax : public nlohmann::json_sax<json> {
     return true;
   }
   bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) override {
-    error_at_ = position ? position - 1 : 0;
     std::string what = e.what();
+    error_at_ = error_offset(text_, position, what.find("unexpected end of input") != std::string::npos);
     // Drop nlohmann's "[json.exception.parse_error.101] parse error at line L, column C: ".
     if (auto colon = what.find(": "); colon != std::string::npos) what = what.substr(colon + 2);
     error_ = what;

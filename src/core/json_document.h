@@ -22,7 +22,7 @@ class JsonDocument {
   // duplicate keys are errors with their position.
   static Result<JsonDocument> parse(std::string name, std::string_view text);
 
-  const nlohmann::json& root() const { return root_; }
+  const nlohmann::ordered_json& root() const { return root_; }
   // "name:line:column" of the value at a JSON pointer ("" is the root), or of
   // the key that names it. Falls back to the nearest enclosing value.
   std::string where(const std::string& pointer) const;
@@ -35,7 +35,7 @@ class JsonDocument {
  private:
   std::string at(std::size_t offset) const;
   std::string name_;
-  nlohmann::json root_;
+  nlohmann::ordered_json root_;
   std::vector<std::size_t> line_starts_;
   std::unordered_map<std::string, std::size_t> value_at_, key_at_;
 };

@@ -20,6 +20,7 @@ std::string_view extension_of(std::string_view path) {
 }  // namespace
 
 bool MatchSpec::matches_magic(ByteView head) const {
+  if (magic.empty()) return false;
   if (offset > head.size() || head.size() - offset < magic.size()) return false;
   for (std::size_t i = 0; i < magic.size(); ++i) {
     auto m = mask.empty() ? 0xffu : static_cast<std::uint8_t>(mask[i]);

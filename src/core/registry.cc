@@ -15,7 +15,7 @@
 namespace scarlet {
 namespace {
 
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 constexpr std::size_t kMaxFileSize = 1 << 20;
 constexpr std::size_t kMaxNameLength = 64;
 

@@ -1,0 +1,37 @@
+#include "scarlet/decision_json.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+using namespace scarlet;
+
+TEST_CASE("decision_json: a runnable plan", "[json]") {
+  Decision d;
+  d.detection = {"elf:aarch64", "elf", {{"class", "ELF64"}}, {}};
+  d.plan.chain.push_back({"elf:aarch64", "/usr/bin/qemu-aarch64-static", "/usr/bin/qemu-aarch64-static",
+                          "/usr/bin/qemu-aarch64-static", "native", {{"/usr/bin/qemu-aarch64", "not installed"}}});
+  d.plan.argv = {"/usr/bin/qemu-aarch64-static", "-0", "p", "/dev/fd/3"};
+  d.plan.env = {{"QEMU_LD_PREFIX", "/usr/aarch64-linux-gnu"}};
+  auto j = nlohmann::json::parse(decision_to_json("./p", d));
+  CHECK(j["file"] == "./p");
+  CHECK(j["format"] == "elf:aarch64");
+  CHECK(j["native"] == false);
+  CHECK(j["module"] == "elf");
+  CHECK(j["runtime"] == "/usr/bin/qemu-aarch64-static");
+  CHECK(j["argv"][3] == "/dev/fd/3");
+  CHECK(j["env"]["QEMU_LD_PREFIX"] == "/usr/aarch64-linux-gnu");
+  CHECK(j["chain"][0]["skipped"][0]["reason"] == "not installed");
+  CHECK(j["exit_code"] == 0);
+  CHECK_FALSE(j.contains("reason"));
+}
+
+TEST_CASE("decision_json: a refusal carries the reason and no argv", "[json]") {
+  Decision d;
+  d.status = Status::error(Code::not_found, "msdos program, but no runtime is installed (tried dosbox)");
+  d.detection = {"msdos", "msdos", {}, {}};
+  auto j = nlohmann::json::parse(decision_to_json("g.exe", d));
+  CHECK(j["reason"] == "msdos program, but no runtime is installed (tried dosbox)");
+  CHECK(j["argv"].is_null());
+  CHECK(j["runtime"].is_null());
+  CHECK(j["exit_code"] == 127);
+}

@@ -1,0 +1,198 @@
+#include "scarlet/dispatcher.h"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include "scarlet/native_samples.h"
+#include "support/builders.h"
+#include "support/temp_dir.h"
+
+using namespace scarlet;
+using namespace scarlet::test;
+
+namespace {
+
+const HostAbi kHost({"elf:x86_64", "elf:i386"});
+const std::string kScript = "#!/bin/sh\n";
+
+// A dispatcher over a registry text in which "$D" stands for `dir`.
+struct Fixture {
+  TempDir dir;
+  std::unique_ptr<Dispatcher> dispatcher;
+
+  void load(std::string text) {
+    for (auto at = text.find("$D"); at != std::string::npos; at = text.find("$D"))
+      text.replace(at, 2, dir.path());
+    RegistryFile f{"reg.json", text};
+    auto reg = Registry::parse(std::span(&f, 1), {builtin_formats(kHost), kHost.formats(), native_samples(kHost)});
+    REQUIRE(reg.ok());
+    dispatcher = std::make_unique<Dispatcher>(std::make_shared<const Registry>(std::move(reg).value()), kHost,
+                                              TrustPolicy{{::getuid()}});
+  }
+  Decision decide(const std::string& bytes, Invocation inv) const {
+    return dispatcher->decide(FileView::over_bytes(bytes), inv);
+  }
+};
+
+const char* kBench = R"({"version": 1, "rules": [{"name": "bench", "magic": "SCARLETB"}],
+  "formats": {"rule:bench": {"runtimes": [{"path": "$D/noop"}]}}})";
+
+}  // namespace
+
+TEST_CASE("dispatcher: the seed's plan: runtime, then the binary, then its arguments", "[dispatcher]") {
+  Fixture f;
+  f.dir.write("noop", kScript, 0755);
+  f.load(kBench);
+  Decision d = f.decide("SCARLETB", {"./prog", std::nullopt, {"a b", "c"}, 3});
+  REQUIRE(d.status.ok());
+  CHECK(d.detection.format == "rule:bench");
+  CHECK(d.detection.module == "rule");
+  CHECK(d.plan.exec_path == f.dir.path() + "/noop");
+  CHECK(d.plan.argv == std::vector<std::string>{f.dir.path() + "/noop", "./prog", "a b", "c"});
+  REQUIRE(d.plan.chain.size() == 1);
+  CHECK(d.plan.chain[0].runtime_format == "native");
+  CHECK_FALSE(d.plan.uses_binary_fd);
+}
+
+TEST_CASE("dispatcher: native programs run as they are", "[dispatcher]") {
+  Fixture f;
+  f.load(kBench);
+  ElfSpec x86;
+  x86.machine = 62;
+  Decision d = f.decide(build_elf(x86), {"/bin/true", "true", {"x"}, -1});
+  REQUIRE(d.status.ok());
+  CHECK(d.detection.native());
+  CHECK(d.plan.chain.empty());
+  CHECK(d.plan.exec_path == "/bin/true");
+  CHECK(d.plan.argv == std::vector<std::string>{"true", "x"});
+}
+
+TEST_CASE("dispatcher: placeholders for argv0, the executed fd and module values", "[dispatcher]") {
+  Fixture f;
+  f.dir.write("qemu", kScript, 0755);
+  f.dir.write("java", kScript, 0755);
+  f.load(R"({"version": 1, "formats": {
+    "elf:aarch64": {"runtimes": [{"path": "$D/qemu", "args": ["-0", "{argv0}", "{binary_fd}", "{args}"]}]},
+    "java-class": {"runtimes": [{"path": "$D/java", "args": ["-cp", "{classpath}", "{class}", "{args}"]}]}}})");
+  Decision d = f.decide(build_elf({}), {"./busybox", "ls", {"-l"}, 5});
+  REQUIRE(d.status.ok());
+  CHECK(d.plan.argv == std::vector<std::string>{f.dir.path() + "/qemu", "-0", "ls", "/dev/fd/5", "-l"});
+  CHECK(d.plan.uses_binary_fd);
+  d = f.decide(build_class({}), {"/opt/app/com/example/Hello.class", std::nullopt, {"x"}, 5});
+  REQUIRE(d.status.ok());
+  CHECK(d.plan.argv == std::vector<std::string>{f.dir.path() + "/java", "-cp", "/opt/app", "com.example.Hello", "x"});
+}
+
+TEST_CASE("dispatcher: the first installed and trusted runtime wins; the rest say why", "[dispatcher]") {
+  REQUIRE(::getuid() == 0);
+  Fixture f;
+  f.dir.write("writable", kScript, 0777);
+  f.dir.write("good", kScript, 0755);
+  f.load(R"({"version": 1, "rules": [{"name": "bench", "magic": "SCARLETB"}],
+    "formats": {"rule:bench": {"runtimes": [{"path": "$D/missing"}, {"path": "$D/writable"}, {"path": "$D/good"}]}}})");
+  Decision d = f.decide("SCARLETB", {"p", std::nullopt, {}, -1});
+  REQUIRE(d.status.ok());
+  CHECK(d.plan.chain[0].runtime == f.dir.path() + "/good");
+  REQUIRE(d.plan.chain[0].skipped.size() == 2);
+  CHECK(d.plan.chain[0].skipped[0].reason == "not installed");
+  CHECK(d.plan.chain[0].skipped[1].reason == f.dir.path() + "/writable is writable by group or others");
+}
+
+TEST_CASE("dispatcher: missing, untrusted and unconfigured runtimes give 127 or 126", "[dispatcher]") {
+  Fixture f;
+  f.dir.write("writable", kScript, 0777);
+  f.load(R"({"version": 1, "rules": [{"name": "a", "magic": "AAAA"}, {"name": "b", "magic": "BBBB"}, {"name": "c", "magic": "CCCC"}],
+    "formats": {"rule:a": {"runtimes": [{"path": "/usr/bin/dosbox-none"}, {"path": "/usr/bin/dosbox-x-none"}]},
+                "rule:b": {"runtimes": [{"path": "$D/writable"}, {"path": "/nope"}]}}})");
+  Decision d = f.decide("AAAA", {"./game.exe", std::nullopt, {}, -1});
+  CHECK(d.status.message() == "rule:a program, but no runtime is installed (tried dosbox-none, dosbox-x-none)");
+  CHECK(exit_code_for(d.status) == 127);
+  d = f.decide("BBBB", {"./x", std::nullopt, {}, -1});
+  CHECK(d.status.message() == "rule:b program, but no runtime may be used (" + f.dir.path() + "/writable: " + f.dir.path() +
+                                  "/writable is writable by group or others, /nope: not installed)");
+  CHECK(exit_code_for(d.status) == 126);
+  d = f.decide("CCCC", {"./x", std::nullopt, {}, -1});
+  CHECK(d.status.message() == "rule:c program, but no runtime is configured for it");
+  CHECK(exit_code_for(d.status) == 127);
+}
+
+TEST_CASE("dispatcher: refused and unknown files", "[dispatcher]") {
+  Fixture f;
+  f.load(kBench);
+  Decision d = f.decide("\x7f" "ELF", {"./x", std::nullopt, {}, -1});
+  CHECK(d.status.message() == "truncated ELF header");
+  CHECK(exit_code_for(d.status) == 126);
+  d = f.decide("just text", {"./x", std::nullopt, {}, -1});
+  CHECK(d.status.code() == Code::unsupported);
+  CHECK(exit_code_for(d.status) == 126);
+}
+
+TEST_CASE("dispatcher: a foreign runtime chains through its own format's runtime", "[dispatcher]") {
+  Fixture f;
+  f.dir.write("tool-aarch64", build_elf({}), 0755);  // the runtime is itself an aarch64 program
+  f.dir.write("qemu", kScript, 0755);
+  f.load(R"({"version": 1, "rules": [{"name": "bench", "magic": "SCARLETB"}], "formats": {
+    "rule:bench": {"runtimes": [{"path": "$D/tool-aarch64", "args": ["--run", "{binary}", "{args}"], "env": {"A": "1"}}]},
+    "elf:aarch64": {"runtimes": [{"path": "$D/qemu", "args": ["-0", "{argv0}", "{binary_fd}", "{args}"], "env": {"B": "2"}}]}}})");
+  Decision d = f.decide("SCARLETB", {"./prog", std::nullopt, {"x"}, 4});
+  REQUIRE(d.status.ok());
+  REQUIRE(d.plan.chain.size() == 2);
+  CHECK(d.plan.chain[0].runtime_format == "elf:aarch64");
+  CHECK(d.plan.chain[1].runtime_format == "native");
+  const std::string tool = f.dir.path() + "/tool-aarch64";
+  CHECK(d.plan.argv == std::vector<std::string>{f.dir.path() + "/qemu", "-0", tool, tool, "--run", "./prog", "x"});
+  CHECK(d.plan.env == std::vector<EnvVar>{{"A", "1"}, {"B", "2"}});
+  CHECK_FALSE(d.plan.uses_binary_fd);  // {binary_fd} of a chained runtime is its checked path
+}
+
+TEST_CASE("dispatcher: a runtime that leads back to its own format is a loop, not an exec loop", "[dispatcher]") {
+  Fixture f;
+  f.dir.write("tool-aarch64", build_elf({}), 0755);
+  f.load(R"({"version": 1, "formats": {"elf:aarch64": {"runtimes": [{"path": "$D/tool-aarch64"}]}}})");
+  Decision d = f.decide(build_elf({}), {"./prog", std::nullopt, {}, -1});
+  CHECK(d.status.message() == "elf:aarch64 program, but no runtime may be used (" + f.dir.path() +
+                                  "/tool-aarch64: loop: it is itself a elf:aarch64 program)");
+  CHECK(exit_code_for(d.status) == 126);
+}
+
+TEST_CASE("dispatcher: chains longer than the limit are refused", "[dispatcher]") {
+  Fixture f;
+  std::string rules, formats;
+  for (char c = 'a'; c <= 'f'; ++c) {
+    std::string name(1, c), next(1, static_cast<char>(c + 1));
+    rules += std::string(rules.empty() ? "" : ",") + R"({"name": ")" + name + R"(", "magic": "RT-)" + name + R"("})";
+    f.dir.write("rt-" + next, "RT-" + next, 0755);  // each runtime is a program of the next rule
+    formats += std::string(formats.empty() ? "" : ",") + R"("rule:)" + name + R"(": {"runtimes": [{"path": "$D/rt-)" + next + R"("}]})";
+  }
+  f.load(R"({"version": 1, "rules": [)" + rules + R"(], "formats": {)" + formats + "}}");
+  Decision d = f.decide("RT-a", {"./x", std::nullopt, {}, -1});
+  CHECK(d.status.message() == "runtime chain longer than 4 links");
+  CHECK(d.plan.chain.size() == 4);
+}
+
+TEST_CASE("dispatcher: via launchers, explicit abi, env and limits", "[dispatcher]") {
+  Fixture f;
+  f.dir.write("dosbox", "not even a program", 0755);  // abi says native: not sniffed
+  f.dir.write("launcher", kScript, 0755);
+  f.dir.write("sysroot/lib/ld-linux-aarch64.so.1", "", 0644);
+  f.load(R"({"version": 1, "rules": [{"name": "bench", "magic": "SCARLETB"}], "formats": {
+    "rule:bench": {"limits": {"nofile": 100, "as": "1G"},
+      "runtimes": [{"path": "$D/dosbox", "abi": "native", "via": "$D/launcher", "args": ["{runtime}", "{binary}"],
+                    "limits": {"nofile": 50}}]},
+    "elf:aarch64": {"runtimes": [{"path": "$D/launcher", "env_if_exists": {"QEMU_LD_PREFIX": ["$D/none", "$D/sysroot"]}}]}}})");
+  Decision d = f.decide("SCARLETB", {"./g.exe", std::nullopt, {}, -1});
+  REQUIRE(d.status.ok());
+  CHECK(d.plan.exec_path == f.dir.path() + "/launcher");
+  CHECK(d.plan.argv == std::vector<std::string>{f.dir.path() + "/launcher", f.dir.path() + "/dosbox", "./g.exe"});
+  CHECK(d.plan.limits == std::vector<Limit>{{"as", RLIMIT_AS, 1ull << 30}, {"nofile", RLIMIT_NOFILE, 50}});
+
+  ElfSpec dynamic;
+  dynamic.interp = "/lib/ld-linux-aarch64.so.1";
+  d = f.decide(build_elf(dynamic), {"./p", std::nullopt, {}, -1});
+  CHECK(d.plan.env == std::vector<EnvVar>{{"QEMU_LD_PREFIX", f.dir.path() + "/sysroot"}});
+  dynamic.interp = "/lib/ld-linux-armhf.so.3";  // this sysroot cannot serve it
+  d = f.decide(build_elf(dynamic), {"./p", std::nullopt, {}, -1});
+  CHECK(d.plan.env.empty());
+}

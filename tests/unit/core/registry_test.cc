@@ -1,0 +1,208 @@
+#include "scarlet/registry.h"
+
+#include <sys/resource.h>
+
+#include <catch2/catch.hpp>
+
+#include "scarlet/dispatcher.h"
+#include "scarlet/native_samples.h"
+#include "support/temp_dir.h"
+
+using namespace scarlet;
+using namespace scarlet::test;
+
+namespace {
+
+RegistryChecks checks() {
+  HostAbi host({"elf:x86_64", "elf:i386"});
+  return {builtin_formats(host), host.formats(), native_samples(host)};
+}
+
+Result<Registry> parse(const std::string& text, const std::string& name = "reg.json") {
+  RegistryFile f{name, text};
+  return Registry::parse(std::span(&f, 1), checks());
+}
+
+// "name:line:column" of the first occurrence of `needle` in `text`.
+std::string at(const std::string& text, const std::string& needle, const std::string& name = "reg.json") {
+  auto off = text.find(needle);
+  REQUIRE(off != std::string::npos);
+  std::size_t line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<long>(off), '\n'));
+  auto line_start = text.rfind('\n', off);
+  std::size_t col = off - (line_start == std::string::npos ? 0 : line_start + 1) + 1;
+  return name + ":" + std::to_string(line) + ":" + std::to_string(col);
+}
+
+std::string error_of(const std::string& text) {
+  auto r = parse(text);
+  REQUIRE_FALSE(r.ok());
+  return r.status().message();
+}
+
+const char* kIssueExample = R"({ "version": 1,
+  "rules":   [ { "name": "bench", "magic": "SCARLETB", "offset": 0 } ],
+  "formats": { "elf:aarch64": { "runtimes": [
+                 { "path": "/usr/bin/qemu-aarch64-static",
+                   "args": ["-0", "{argv0}", "{binary}", "{args}"],
+                   "env": { "QEMU_LD_PREFIX": "/usr/aarch64-linux-gnu" } },
+                 { "path": "/usr/bin/qemu-aarch64" } ] },
+               "rule:bench": { "runtimes": [ { "path": "/opt/noop" } ] } } })";
+
+}  // namespace
+
+TEST_CASE("registry: accepts the documented example", "[registry]") {
+  auto r = parse(kIssueExample);
+  REQUIRE(r.ok());
+  const FormatEntry* aarch64 = r->find("elf:aarch64");
+  REQUIRE(aarch64);
+  REQUIRE(aarch64->runtimes.size() == 2);
+  CHECK(aarch64->runtimes[0].args == std::vector<std::string>{"-0", "{argv0}", "{binary}", "{args}"});
+  CHECK(aarch64->runtimes[0].env == std::vector<EnvVar>{{"QEMU_LD_PREFIX", "/usr/aarch64-linux-gnu"}});
+  CHECK(aarch64->runtimes[1].args == std::vector<std::string>{"{binary}", "{args}"});  // the seed's default
+  CHECK(aarch64->runtimes[1].abi.empty());
+  CHECK(aarch64->flags == "POF");
+  REQUIRE(r->rules().size() == 1);
+  CHECK(r->rules()[0].match.magic == "SCARLETB");
+  const FormatEntry* bench = r->find("rule:bench");
+  REQUIRE(bench);
+  REQUIRE(bench->binfmt.size() == 1);
+  CHECK(bench->binfmt[0].magic == "SCARLETB");
+}
+
+TEST_CASE("registry: every optional field", "[registry]") {
+  std::string text = R"({"version": 1, "comment": "x",
+    "rules": [{"name": "lua", "extension": "lua"}, {"name": "m", "magic": "\\x00\\xffAB\\\\", "mask": "\\xff\\xf0\\xff\\xff\\xff", "offset": 8}],
+    "formats": {
+      "rule:lua": {"description": "Lua", "flags": "PC", "limits": {"nofile": 64, "as": "2G", "core": "unlimited"},
+                   "runtimes": [{"path": "/usr/bin/lua5.4", "via": "/usr/libexec/x", "abi": "native",
+                                 "env_if_exists": {"LUA_PATH": ["/usr/share/lua", "/usr/local/share/lua"], "X": "/opt"},
+                                 "limits": {"nofile": 32}}]},
+      "macho": {"enabled": false, "runtimes": []},
+      "msdos": {"binfmt": [{"magic": "MZ"}, {"extension": "com"}], "runtimes": []}}})";
+  auto r = parse(text);
+  REQUIRE(r.ok());
+  CHECK(r->rules()[1].match.magic == std::string("\0\xff" "AB\\", 5));
+  CHECK(r->rules()[1].match.mask == std::string("\xff\xf0\xff\xff\xff", 5));
+  CHECK(r->rules()[1].match.offset == 8);
+  const FormatEntry* lua = r->find("rule:lua");
+  CHECK(lua->flags == "PC");
+  CHECK(lua->binfmt[0].extension == "lua");
+  CHECK(lua->limits == std::vector<Limit>{{"nofile", RLIMIT_NOFILE, 64}, {"as", RLIMIT_AS, 2ull << 30},
+                                         {"core", RLIMIT_CORE, static_cast<std::uint64_t>(RLIM_INFINITY)}});
+  const RuntimeCandidate& rt = lua->runtimes[0];
+  CHECK(rt.via == "/usr/libexec/x");
+  CHECK(rt.abi == "native");
+  CHECK(rt.env_if_exists == std::vector<EnvPathChoice>{{"LUA_PATH", {"/usr/share/lua", "/usr/local/share/lua"}}, {"X", {"/opt"}}});
+  CHECK(rt.where == at(text, "{\"path\": \"/usr/bin/lua5.4\""));
+  CHECK_FALSE(r->find("macho")->enabled);
+  CHECK(r->find("msdos")->binfmt.size() == 2);
+}
+
+TEST_CASE("registry: malformed JSON is reported at its position", "[registry]") {
+  std::string text = "{\n  \"version\": 1,\n  \"formats\": { tru }\n}";
+  CHECK(error_of(text).starts_with(at(text, "tru }") + ": syntax error"));
+  std::string dup = "{\"version\": 1, \"version\": 1}";
+  CHECK(error_of(dup) == "reg.json:1:16: duplicate key \"version\"");
+  CHECK(error_of("").starts_with("reg.json:1:1: syntax error"));
+}
+
+TEST_CASE("registry: unknown keys, wrong types and bad values name their place", "[registry]") {
+  std::string text = R"({
+  "version": 1,
+  "formats": {
+    "msdos": { "runtimes": [ { "pth": "/x" } ] },
+    "jar": { "runtimes": [ { "path": "java" } ] },
+    "wasm": { "runtimes": [ { "path": "/w", "args": "run" } ] },
+    "clr": { "enabled": "yes", "runtimes": [ { "path": "/m", "args": ["{nope}"] } ] },
+    "elf:arm64": { "runtimes": [] },
+    "java-class": { "flags": "PX", "runtimes": [ { "path": "/j", "env": { "1BAD": "x" }, "limits": { "files": 3 } } ] }
+  }
+})";
+  std::string e = error_of(text);
+  CHECK_THAT(e, Catch::Contains(at(text, "\"pth\"") + ": unknown key \"pth\""));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"java\"") + ": a runtime path must be an absolute path, not \"java\""));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"run\"") + ": \"args\" must be an array of strings"));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"yes\"") + ": \"enabled\" must be true or false"));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"{nope}\"") + ": unknown placeholder {nope}"));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"elf:arm64\"") + ": unknown format id \"elf:arm64\""));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"PX\"") + ": \"flags\" takes each of P, O, C and F at most once"));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"1BAD\"") + ": \"1BAD\" is not a valid environment variable name"));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"files\"") + ": unknown limit \"files\""));
+  CHECK_THAT(e, Catch::Contains(at(text, "{ \"pth\"") + ": a runtime needs a \"path\""));
+  CHECK(std::count(e.begin(), e.end(), '\n') == 9);  // ten problems, one per line
+}
+
+TEST_CASE("registry: version, rules and magic are checked", "[registry]") {
+  CHECK(error_of("{}") == "reg.json:1:1: missing \"version\": 1");
+  CHECK_THAT(error_of(R"({"version": 2})"), Catch::Contains("unsupported version"));
+  std::string text = R"({"version": 1, "rules": [
+    {"name": "a", "magic": "\\x4"},
+    {"name": "b", "magic": "\\q"},
+    {"name": "c", "magic": "AB", "mask": "\\xff"},
+    {"name": "d", "magic": "AB", "offset": 300},
+    {"name": "e"},
+    {"name": "Bad Name", "magic": "x"},
+    {"name": "elfish", "magic": "\\x7fELF"},
+    {"name": "shebang", "magic": "#!"}
+  ]})";
+  std::string e = error_of(text);
+  CHECK_THAT(e, Catch::Contains(at(text, "\"\\\\x4\"") + ": bad escape at character 1: \\x needs two hex digits"));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"\\\\q\"") + ": bad escape at character 1: use \\xHH"));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"\\\\xff\"") + ": \"mask\" has 1 bytes but \"magic\" has 2"));
+  CHECK_THAT(e, Catch::Contains(at(text, "300") + ": \"offset\" must be a whole number below 256"));
+  CHECK_THAT(e, Catch::Contains(at(text, "{\"name\": \"e\"}") + ": needs \"magic\" or \"extension\""));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"Bad Name\"") + ": rule names use a-z"));
+  CHECK_THAT(e, Catch::Contains(at(text, "{\"name\": \"elfish\"") + ": this magic would match native executables (x86_64 ELF executable)"));
+  CHECK_THAT(e, Catch::Contains(at(text, "{\"name\": \"shebang\"") + ": this magic would match native executables (#! script)"));
+}
+
+TEST_CASE("registry: a native format's own kernel entry is kept, not refused", "[registry]") {
+  // elf:x86_64 is native here but the same file serves aarch64 hosts.
+  auto r = parse(R"({"version": 1, "formats": {"elf:x86_64": {
+    "binfmt": {"magic": "\\x7fELF\\x02\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\x3e\\x00"},
+    "runtimes": []}}})");
+  CHECK(r.ok());
+}
+
+TEST_CASE("registry: drop-ins merge in name order, replacing formats and rules", "[registry]") {
+  TempDir dir;
+  std::string main = dir.write("registry.json", kIssueExample);
+  dir.write("registry.d/20-local.json", R"({"version": 1, "formats": {"rule:bench": {"runtimes": [{"path": "/opt/bench2"}]}}})");
+  dir.write("registry.d/10-rules.json", R"({"version": 1, "rules": [{"name": "lua", "extension": "lua"}],
+      "formats": {"rule:bench": {"runtimes": [{"path": "/opt/bench1"}]}, "rule:lua": {"runtimes": []}}})");
+  dir.write("registry.d/notes.txt", "ignored: not *.json");
+  auto files = read_registry_files(main);
+  REQUIRE(files.ok());
+  REQUIRE(files->size() == 3);
+  CHECK(files->at(1).path == dir.path() + "/registry.d/10-rules.json");
+  auto r = Registry::parse(*files, checks());
+  REQUIRE(r.ok());
+  CHECK(r->find("rule:bench")->runtimes[0].path == "/opt/bench2");
+  CHECK(r->find("rule:lua"));
+  CHECK(r->find("elf:aarch64"));
+  CHECK(r->sources().size() == 3);
+}
+
+TEST_CASE("registry: one bad drop-in rejects the whole registry", "[registry]") {
+  TempDir dir;
+  std::string main = dir.write("registry.json", kIssueExample);
+  dir.write("registry.d/50-bad.json", R"({"version": 1, "formats": {"jar": {"runtimes": [{"path": "relative/java"}]}}})");
+  auto files = read_registry_files(main);
+  REQUIRE(files.ok());
+  auto r = Registry::parse(*files, checks());
+  REQUIRE_FALSE(r.ok());
+  CHECK_THAT(r.status().message(), Catch::StartsWith(dir.path() + "/registry.d/50-bad.json:1:"));
+}
+
+TEST_CASE("registry: missing and oversized files", "[registry]") {
+  TempDir dir;
+  auto missing = read_registry_files(dir.path() + "/none.json");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().code() == Code::not_found);
+  std::string big = dir.write("big.json", std::string((1 << 20) + 1, ' '));
+  auto r = read_registry_files(big);
+  REQUIRE_FALSE(r.ok());
+  CHECK_THAT(r.status().message(), Catch::EndsWith("larger than 1 MiB"));
+  CHECK(drop_in_dir("/etc/scarlet-dispatch/registry.json") == "/etc/scarlet-dispatch/registry.d");
+  CHECK(drop_in_dir("registry.json") == "./registry.d");
+}
