@@ -201,7 +201,9 @@ class FileParser {
       return std::nullopt;
     }
     std::vector<Limit> out;
-    for (const auto& [key, value] : v.items()) {
+    for (const auto& item : v.items()) {
+      const std::string& key = item.key();  // not a structured binding: clang 14 cannot capture those
+      const json& value = item.value();
       std::string vp = JsonDocument::child(p, key);
       auto known = std::find_if(std::begin(kLimits), std::end(kLimits), [&](const LimitName& l) { return key == l.name; });
       if (known == std::end(kLimits)) {
