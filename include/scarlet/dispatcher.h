@@ -66,9 +66,10 @@ class Dispatcher {
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
 
-  // What the file is: the first module that recognizes it, or its refusal.
-  // Unrecognized files give Code::unsupported.
-  Result<Detection> detect(const FileView& file, std::string_view path) const;
+  // What the file is: the first module that recognizes or refuses it. On a
+  // refusal `status` holds the reason and the detection only its module;
+  // when no module knows the file, status is Code::unsupported.
+  Detection detect(const FileView& file, std::string_view path, Status& status) const;
   Decision decide(const FileView& file, const Invocation& invocation) const;
 
   const Registry& registry() const { return *registry_; }

@@ -27,7 +27,7 @@ void print_text(const std::string& file, const Decision& d) {
   if (det.module.empty()) {
     std::cout << file << ": not recognized\n";
   } else {
-    std::cout << file << ": " << (det.format.empty() ? "(refused)" : det.format) << "  [module " << det.module << "]\n";
+    std::cout << file << ": " << (det.format.empty() ? "refused" : det.format) << "  [module " << det.module << "]\n";
     for (const auto& f : det.facts) std::printf("  %-14s %s\n", f.key.c_str(), f.value.c_str());
   }
   for (const auto& link : d.plan.chain) {
@@ -71,6 +71,7 @@ int run_explain(const std::string& registry_path, const ExplainOptions& o) {
   Decision d = dispatcher.decide(*view, inv);
   if (o.json) std::cout << decision_to_json(o.file, d) << "\n";
   else print_text(o.file, d);
+  std::cout.flush();  // the reason line on stderr comes after the explanation
   if (!d.status.ok()) std::cerr << "scarlet: " << o.file << ": " << d.status.message() << "\n";
   return exit_code_for(d.status);
 }

@@ -17,6 +17,12 @@ std::string basename_of(const std::string& p) {
   return slash == std::string::npos ? p : p.substr(slash + 1);
 }
 
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
 void set_env(std::vector<EnvVar>& env, const EnvVar& v) {
   auto same = std::find_if(env.begin(), env.end(), [&](const EnvVar& e) { return e.name == v.name; });
   if (same != env.end()) same->value = v.value;
@@ -44,17 +50,18 @@ Dispatcher::Dispatcher(std::shared_ptr<const Registry> registry, HostAbi host, T
       trust_(std::move(trust)),
       modules_(make_modules({host_, registry_->rules()})) {}
 
-Result<Detection> Dispatcher::detect(const FileView& file, std::string_view path) const {
+Detection Dispatcher::detect(const FileView& file, std::string_view path, Status& status) const {
   for (const auto& m : modules_) {
     Sniff s = m->get_runtime_config(file, path);
-    if (!s.ok()) return s.status();
-    if (*s) {
-      Detection d = std::move(**s);
+    if (!s.ok() || *s) {
+      Detection d = s.ok() ? std::move(**s) : Detection{};
       d.module = std::string(m->name());
+      status = s.status();
       return d;
     }
   }
-  return Result<Detection>(Code::unsupported, "not a kind of program scarlet-dispatch knows");
+  status = Status::error(Code::unsupported, "not a kind of program scarlet-dispatch knows");
+  return {};
 }
 
 Result<Detection> Dispatcher::runtime_detection(const std::string& file) const {
@@ -62,13 +69,15 @@ Result<Detection> Dispatcher::runtime_detection(const std::string& file) const {
   if (!fd) return Status::from_errno(errno, "cannot read it");
   auto view = FileView::over_fd(fd.get());
   if (!view.ok()) return view.status();
-  auto d = detect(*view, file);
-  if (!d.ok() && has_magic(view->head(), 0, "#!")) {  // the kernel runs scripts itself
+  Status status;
+  Detection d = detect(*view, file, status);
+  if (!status.ok() && has_magic(view->head(), 0, "#!")) {  // the kernel runs scripts itself
     Detection script;
     script.format = std::string(kNativeFormat);
     script.facts.push_back({"kind", "script"});
     return script;
   }
+  if (!status.ok()) return status;
   return d;
 }
 
@@ -115,11 +124,13 @@ Result<Dispatcher::Choice> Dispatcher::choose_runtime(const std::string& format,
     link.runtime_format = fmt;
     return Choice{entry, &candidate, std::move(exec_detection)};
   }
-  std::string tried;
-  for (const auto& s : link.skipped)
-    tried += (tried.empty() ? "" : ", ") + (refused ? s.path + ": " + s.reason : basename_of(s.path));
-  if (refused) return Result<Choice>(Code::refused, format + " program, but no runtime may be used (" + tried + ")");
-  return Result<Choice>(Code::not_found, format + " program, but no runtime is installed (tried " + tried + ")");
+  std::vector<std::string> tried;  // "dosbox, dosbox-x"; with reasons when any was refused
+  for (const auto& s : link.skipped) {
+    std::string item = refused ? s.path + ": " + s.reason : basename_of(s.path);
+    if (std::find(tried.begin(), tried.end(), item) == tried.end()) tried.push_back(std::move(item));
+  }
+  if (refused) return Result<Choice>(Code::refused, format + " program, but no runtime may be used (" + join(tried) + ")");
+  return Result<Choice>(Code::not_found, format + " program, but no runtime is installed (tried " + join(tried) + ")");
 }
 
 namespace {
@@ -138,12 +149,8 @@ std::optional<std::string> pick_path(const EnvPathChoice& choice, const std::str
 
 Decision Dispatcher::decide(const FileView& file, const Invocation& inv) const {
   Decision out;
-  auto detected = detect(file, inv.path);
-  if (!detected.ok()) {
-    out.status = detected.status();
-    return out;
-  }
-  out.detection = std::move(detected).value();
+  out.detection = detect(file, inv.path, out.status);
+  if (!out.status.ok()) return out;
   LaunchPlan& plan = out.plan;
   const std::string argv0 = inv.argv0.value_or(inv.path);
   if (out.detection.native()) {

@@ -123,9 +123,12 @@ TEST_CASE("dispatcher: refused and unknown files", "[dispatcher]") {
   f.load(kBench);
   Decision d = f.decide("\x7f" "ELF", {"./x", std::nullopt, {}, -1});
   CHECK(d.status.message() == "truncated ELF header");
+  CHECK(d.detection.module == "elf");
+  CHECK(d.detection.format.empty());
   CHECK(exit_code_for(d.status) == 126);
   d = f.decide("just text", {"./x", std::nullopt, {}, -1});
   CHECK(d.status.code() == Code::unsupported);
+  CHECK(d.detection.module.empty());
   CHECK(exit_code_for(d.status) == 126);
 }
 
