@@ -1,14 +1,15 @@
 # Every dependency comes from Debian packages (scripts/deps installs them).
 find_package(PkgConfig REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
-find_package(ZLIB REQUIRED)
 pkg_check_modules(LIBELF REQUIRED IMPORTED_TARGET libelf)
 
-# libelf: the shim is static, so link the archive everywhere for one behaviour.
+# libelf and zlib: the shim is static, so link the archives everywhere for
+# one behaviour.
+find_library(ZLIB_STATIC NAMES libz.a REQUIRED)
 find_library(LIBELF_STATIC NAMES libelf.a REQUIRED)
 add_library(scarlet_libelf INTERFACE)
 target_include_directories(scarlet_libelf INTERFACE ${LIBELF_INCLUDE_DIRS})
-target_link_libraries(scarlet_libelf INTERFACE ${LIBELF_STATIC} ZLIB::ZLIB)
+target_link_libraries(scarlet_libelf INTERFACE ${LIBELF_STATIC} ${ZLIB_STATIC})
 
 # libzip: Debian ships no static archive, and the shim must stay static, so we
 # build Debian's own source package (fetched by scripts/deps) with only the
@@ -39,7 +40,7 @@ add_library(scarlet_libzip STATIC IMPORTED GLOBAL)
 set_target_properties(scarlet_libzip PROPERTIES
   IMPORTED_LOCATION ${libzip_prefix}/lib/libzip.a
   INTERFACE_INCLUDE_DIRECTORIES ${libzip_prefix}/include
-  INTERFACE_LINK_LIBRARIES ZLIB::ZLIB)
+  INTERFACE_LINK_LIBRARIES ${ZLIB_STATIC})
 add_dependencies(scarlet_libzip libzip_build)
 
 # Only the programs that need them (never the shim).

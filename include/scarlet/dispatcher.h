@@ -46,7 +46,8 @@ struct ChainLink {
 struct LaunchPlan {
   std::vector<ChainLink> chain;  // empty for a native binary
   std::string exec_path;         // the file to execve
-  std::vector<std::string> argv;
+  std::vector<std::string> argv; // with Invocation::args in place
+  int args_at = -1;              // where Invocation::args begin in argv; -1: the runtime takes none
   std::vector<EnvVar> env;       // set over the inherited environment, in order
   std::vector<Limit> limits;
   bool uses_binary_fd = false;   // the runtime must inherit Invocation::binary_fd

@@ -1,5 +1,10 @@
 // Loading the registry for this host: read the files, then parse and validate
 // them against the built-in formats and the host's native executables.
+//
+// The daemon also writes the texts it loaded as one snapshot into its run
+// directory; the shim, deciding on its own while the daemon is away, parses
+// that snapshot, so both use exactly the registry in force, never a
+// half-edited file in /etc.
 // Thread-safety: pure apart from reading the files.
 #pragma once
 
@@ -13,9 +18,15 @@
 
 namespace scarlet {
 
-// `extra_samples`: heads of further files that no entry may match (the shim,
-// the configured runtimes), on top of the synthetic native headers.
+// Parses `files` for `host`. `extra_samples`: heads of further files that no
+// entry may match, on top of the synthetic native headers.
+Result<std::shared_ptr<const Registry>> parse_registry_for(const std::vector<RegistryFile>& files, const HostAbi& host,
+                                                           const std::vector<NativeSample>& extra_samples = {});
+// read_registry_files + parse_registry_for.
 Result<std::shared_ptr<const Registry>> load_registry(const std::string& main_path, const HostAbi& host,
                                                       const std::vector<NativeSample>& extra_samples = {});
+
+std::string registry_snapshot(const std::vector<RegistryFile>& files);
+Result<std::vector<RegistryFile>> read_registry_snapshot(const std::string& path);
 
 }  // namespace scarlet

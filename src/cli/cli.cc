@@ -2,7 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "config.h"
+#include "scarlet/build_config.h"
 
 namespace scarlet::cli {
 

@@ -155,7 +155,8 @@ Decision Dispatcher::decide(const FileView& file, const Invocation& inv) const {
   const std::string argv0 = inv.argv0.value_or(inv.path);
   if (out.detection.native()) {
     plan.exec_path = inv.path;
-    plan.argv.push_back(argv0);
+    plan.argv = {argv0};
+    plan.args_at = 1;
     plan.argv.insert(plan.argv.end(), inv.args.begin(), inv.args.end());
     return out;
   }
@@ -166,7 +167,12 @@ Decision Dispatcher::decide(const FileView& file, const Invocation& inv) const {
   std::string subject = inv.path, subject_argv0 = argv0;
   const Detection* subject_detection = &out.detection;
   Detection previous;
-  std::vector<std::string> rest = inv.args, seen;
+  // The program's arguments travel through the templates as one marker
+  // element (no argument can contain NUL), so the plan records where they
+  // land and a caller without them (the daemon) can leave the splicing to
+  // the shim.
+  const std::string marker("\0args\0", 6);
+  std::vector<std::string> rest = {marker}, seen;
   for (int level = 0;; ++level) {
     if (level == kMaxChain) {
       out.status = Status::error(Code::refused, "runtime chain longer than " + std::to_string(kMaxChain) + " links");
@@ -213,7 +219,14 @@ Decision Dispatcher::decide(const FileView& file, const Invocation& inv) const {
     if (link.runtime_format == kNativeFormat) {
       plan.exec_path = link.exec_file;
       plan.argv = {exec_name};
-      plan.argv.insert(plan.argv.end(), args->begin(), args->end());
+      for (auto& a : *args) {
+        if (a != marker) {
+          plan.argv.push_back(std::move(a));
+          continue;
+        }
+        plan.args_at = static_cast<int>(plan.argv.size());
+        plan.argv.insert(plan.argv.end(), inv.args.begin(), inv.args.end());
+      }
       return out;
     }
     format = link.runtime_format;

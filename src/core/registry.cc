@@ -309,6 +309,8 @@ class FileParser {
       for (std::size_t i = 0; i < args->size(); ++i)
         if (Status st = check_arg_template((*args)[i]); !st.ok())
           fail(JsonDocument::child(JsonDocument::child(p, "args"), i), st.message());
+      if (std::count(args->begin(), args->end(), "{args}") > 1)
+        fail(JsonDocument::child(p, "args"), "{args} may appear only once");
     }
     c.env = env(v, p);
     c.env_if_exists = env_paths(v, p);

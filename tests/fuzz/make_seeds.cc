@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "scarlet/protocol.h"
 #include "support/builders.h"
 
 namespace fs = std::filesystem;
@@ -61,6 +62,19 @@ int main(int argc, char** argv) {
   add("rule", 4, "print(1)");
   for (const auto& [module, list] : seeds)
     for (std::size_t i = 0; i < list.size(); ++i) write(out / module, "seed-" + std::to_string(i), list[i]);
+
+  // Protocol seeds: a chunk-size byte, then frames of every kind.
+  using namespace scarlet::wire;
+  DecideReply reply;
+  reply.exec_path = "/usr/bin/qemu-aarch64-static";
+  reply.argv = {"/usr/bin/qemu-aarch64-static", "-0", "p", "/dev/fd/3"};
+  reply.args_at = 4;
+  reply.env = {{"QEMU_LD_PREFIX", "/usr/aarch64-linux-gnu"}};
+  reply.limits = {{"nofile", 7, 1024}};
+  write(out / "protocol", "decide", std::string(1, '\x03') + encode(DecideRequest{"./prog", "prog", 3, {}}));
+  write(out / "protocol", "explain", std::string(1, '\x00') + encode(DecideRequest{"/p", std::nullopt, -1, {"a", "b"}}, Type::explain));
+  write(out / "protocol", "reply", std::string(1, '\x10') + encode(reply));
+  write(out / "protocol", "text", std::string(1, '\x01') + encode(TextReply{0, "{}"}) + encode_empty(Type::status));
 
   std::ifstream reg(fs::path(argv[2]) / "config/registry.json", std::ios::binary);
   write(out / "registry", "default.json", {std::istreambuf_iterator<char>(reg), {}});

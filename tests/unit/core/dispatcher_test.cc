@@ -51,6 +51,7 @@ TEST_CASE("dispatcher: the seed's plan: runtime, then the binary, then its argum
   CHECK(d.detection.module == "rule");
   CHECK(d.plan.exec_path == f.dir.path() + "/noop");
   CHECK(d.plan.argv == std::vector<std::string>{f.dir.path() + "/noop", "./prog", "a b", "c"});
+  CHECK(d.plan.args_at == 2);
   REQUIRE(d.plan.chain.size() == 1);
   CHECK(d.plan.chain[0].runtime_format == "native");
   CHECK_FALSE(d.plan.uses_binary_fd);
@@ -146,6 +147,7 @@ TEST_CASE("dispatcher: a foreign runtime chains through its own format's runtime
   CHECK(d.plan.chain[1].runtime_format == "native");
   const std::string tool = f.dir.path() + "/tool-aarch64";
   CHECK(d.plan.argv == std::vector<std::string>{f.dir.path() + "/qemu", "-0", tool, tool, "--run", "./prog", "x"});
+  CHECK(d.plan.args_at == 6);
   CHECK(d.plan.env == std::vector<EnvVar>{{"A", "1"}, {"B", "2"}});
   CHECK_FALSE(d.plan.uses_binary_fd);  // {binary_fd} of a chained runtime is its checked path
 }
@@ -198,4 +200,20 @@ TEST_CASE("dispatcher: via launchers, explicit abi, env and limits", "[dispatche
   dynamic.interp = "/lib/ld-linux-armhf.so.3";  // this sysroot cannot serve it
   d = f.decide(build_elf(dynamic), {"./p", std::nullopt, {}, -1});
   CHECK(d.plan.env.empty());
+}
+
+TEST_CASE("dispatcher: without the program's arguments the plan says where they go", "[dispatcher]") {
+  Fixture f;
+  f.dir.write("java", kScript, 0755);
+  f.dir.write("quiet", kScript, 0755);
+  f.load(R"({"version": 1, "rules": [{"name": "q", "magic": "QQ"}], "formats": {
+    "jar": {"runtimes": [{"path": "$D/java", "args": ["-jar", "{binary}", "{args}", "--end"]}]},
+    "rule:q": {"runtimes": [{"path": "$D/quiet", "args": ["{binary}"]}]}}})");
+  Decision d = f.decide(build_zip({{"META-INF/MANIFEST.MF", "Main-Class: a.B\n"}}), {"app.jar", std::nullopt, {}, -1});
+  REQUIRE(d.status.ok());
+  CHECK(d.plan.argv == std::vector<std::string>{f.dir.path() + "/java", "-jar", "app.jar", "--end"});
+  CHECK(d.plan.args_at == 3);
+  d = f.decide("QQ", {"q", std::nullopt, {"dropped"}, -1});
+  CHECK(d.plan.argv == std::vector<std::string>{f.dir.path() + "/quiet", "q"});
+  CHECK(d.plan.args_at == -1);
 }

@@ -115,7 +115,8 @@ TEST_CASE("registry: unknown keys, wrong types and bad values name their place",
     "wasm": { "runtimes": [ { "path": "/w", "args": "run" } ] },
     "clr": { "enabled": "yes", "runtimes": [ { "path": "/m", "args": ["{nope}"] } ] },
     "elf:arm64": { "runtimes": [] },
-    "java-class": { "flags": "PX", "runtimes": [ { "path": "/j", "env": { "1BAD": "x" }, "limits": { "files": 3 } } ] }
+    "java-class": { "flags": "PX", "runtimes": [ { "path": "/j", "env": { "1BAD": "x" }, "limits": { "files": 3 } } ] },
+    "wasm-component": { "runtimes": [ { "path": "/j", "args": ["{args}", "{args}"] } ] }
   }
 })";
   std::string e = error_of(text);
@@ -129,7 +130,8 @@ TEST_CASE("registry: unknown keys, wrong types and bad values name their place",
   CHECK_THAT(e, Catch::Contains(at(text, "\"1BAD\"") + ": \"1BAD\" is not a valid environment variable name"));
   CHECK_THAT(e, Catch::Contains(at(text, "\"files\"") + ": unknown limit \"files\""));
   CHECK_THAT(e, Catch::Contains(at(text, "{ \"pth\"") + ": a runtime needs a \"path\""));
-  CHECK(std::count(e.begin(), e.end(), '\n') == 9);  // ten problems, one per line
+  CHECK_THAT(e, Catch::Contains(at(text, "[\"{args}\", \"{args}\"]") + ": {args} may appear only once"));
+  CHECK(std::count(e.begin(), e.end(), '\n') == 10);  // eleven problems, one per line
 }
 
 TEST_CASE("registry: version, rules and magic are checked", "[registry]") {

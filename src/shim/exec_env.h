@@ -1,0 +1,33 @@
+// The runtime's argv and environment, from a plan and what the kernel gave
+// the shim. Pure, so every rule here is unit-tested.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "scarlet/protocol.h"
+
+namespace scarlet::shim {
+
+// The environment variable that marks "this pid just exec'd this runtime";
+// if the same pid arrives back in the shim with that very file, the
+// runtime's own binfmt entry matched it: a loop.
+inline constexpr const char* kLoopMarker = "SCARLET_SHIM_EXEC";
+
+// The plan's argv with the program's arguments spliced in at args_at.
+std::vector<std::string> final_argv(const wire::DecideReply& plan, const std::vector<std::string>& args);
+
+// Under AT_SECURE the invoking user's environment must not steer the runtime:
+// these variables (by prefix) are dropped before the plan's own are set.
+bool steers_runtime(const std::string& entry);
+
+// `inherited` ("NAME=value" entries) minus the loop marker, and minus what
+// steers runtimes when `secure`; then the plan's variables; then the marker.
+std::vector<std::string> final_env(const std::vector<std::string>& inherited, const std::vector<EnvVar>& plan_env,
+                                   bool secure, const std::string& marker_value);
+
+// "pid:dev:ino", the marker's value for a runtime file.
+std::string loop_marker_value(long pid, unsigned long long dev, unsigned long long ino);
+
+}  // namespace scarlet::shim

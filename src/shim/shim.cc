@@ -1,0 +1,174 @@
+#include "shim.h"
+
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "exec_env.h"
+#include "kernel_args.h"
+#include "scarlet/build_config.h"
+#include "scarlet/client.h"
+#include "scarlet/registry_loader.h"
+#include "scarlet/run_dir.h"
+#include "scarlet/unique_fd.h"
+
+namespace scarlet::shim {
+namespace {
+
+// One line on stderr: "scarlet: PATH: MESSAGE". No iostreams in the shim:
+// their static set-up would cost every foreign exec.
+int say(const std::string& path, const std::string& message, int code) {
+  std::string line = "scarlet: " + path + ": " + message + "\n";
+  [[maybe_unused]] auto n = ::write(2, line.data(), line.size());
+  return code;
+}
+
+std::vector<char*> c_strings(std::vector<std::string>& list) {
+  std::vector<char*> out;
+  for (auto& s : list) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+// The decision made here, from the registry the daemon last had in force
+// (its snapshot), or the installed one when no daemon ever ran.
+wire::DecideReply decide_here(const KernelArgs& k, int fd) {
+  HostAbi host = HostAbi::detect();
+  auto files = read_registry_snapshot(snapshot_path(run_dir(k.secure)));
+  if (!files.ok()) files = read_registry_files(kDefaultRegistry);
+  auto registry = files.ok() ? parse_registry_for(*files, host) : Result<std::shared_ptr<const Registry>>(files.status());
+  wire::DecideReply reply;
+  if (!registry.ok()) {
+    reply.exit_code = 126;
+    reply.message = "no usable registry: " + registry.status().message();
+    return reply;
+  }
+  auto view = FileView::over_fd(fd);
+  if (!view.ok()) {
+    reply.exit_code = exit_code_for(view.status());
+    reply.message = view.status().message();
+    return reply;
+  }
+  Dispatcher dispatcher(std::move(registry).value(), host, TrustPolicy::detect());
+  return wire::to_reply(dispatcher.decide(*view, Invocation{k.path, k.argv0, {}, fd}));
+}
+
+std::optional<wire::DecideReply> ask_daemon(const KernelArgs& k, int fd) {
+  std::string frame = wire::encode(wire::DecideRequest{k.path, k.argv0, fd, {}});
+  auto m = call_daemon(socket_path(run_dir(k.secure)), frame, fd, kDaemonTimeoutMs);
+  if (!m.ok() || m->type != wire::Type::decide_reply) return std::nullopt;
+  auto reply = wire::decode_decide_reply(m->payload);
+  if (!reply.ok()) return std::nullopt;
+  return *std::move(reply);
+}
+
+void apply_limits(const std::vector<Limit>& limits) {
+  for (const auto& l : limits) {
+    struct rlimit cur {};
+    ::getrlimit(l.resource, &cur);
+    // Limits only tighten: an unprivileged process cannot raise its hard limit.
+    rlim_t v = std::min<rlim_t>(static_cast<rlim_t>(l.value), cur.rlim_max);
+    struct rlimit next = {v, v};
+    ::setrlimit(l.resource, &next);
+  }
+}
+
+// Emulates binfmt_script for a "#!" file that reached us (say, a script
+// named *.com caught by an extension entry): run its interpreter directly.
+int exec_script(const KernelArgs& k, int fd, char** envp) {
+  char head[256] = {};
+  ssize_t n = ::pread(fd, head, sizeof head - 1, 0);
+  std::string line(head, n > 0 ? static_cast<std::size_t>(n) : 0);
+  line = line.substr(2, line.find('\n') == std::string::npos ? std::string::npos : line.find('\n') - 2);
+  auto start = line.find_first_not_of(" \t");
+  if (start == std::string::npos) return say(k.path, "empty #! line", 126);
+  auto end = line.find_first_of(" \t", start);
+  std::vector<std::string> argv = {line.substr(start, end - start)};
+  if (end != std::string::npos) {
+    auto arg = line.find_first_not_of(" \t", end);
+    if (arg != std::string::npos) argv.push_back(line.substr(arg, line.find_last_not_of(" \t") + 1 - arg));
+  }
+  argv.push_back(k.path);
+  argv.insert(argv.end(), k.args.begin(), k.args.end());
+  auto c_argv = c_strings(argv);
+  ::execve(argv[0].c_str(), c_argv.data(), envp);
+  return say(k.path, "cannot run its interpreter " + argv[0] + ": " + std::strerror(errno), errno == ENOENT ? 127 : 126);
+}
+
+// Execs the plan; returns (with errno set) only if execve failed.
+void exec_plan(const wire::DecideReply& plan, const KernelArgs& k, int fd, char** envp) {
+  struct stat st {};
+  ::stat(plan.exec_path.c_str(), &st);
+  std::vector<std::string> inherited;
+  for (char** e = envp; *e; ++e) inherited.emplace_back(*e);
+  auto env = final_env(inherited, plan.env, k.secure, loop_marker_value(::getpid(), st.st_dev, st.st_ino));
+  auto argv = final_argv(plan, k.args);
+  apply_limits(plan.limits);
+  if (plan.uses_binary_fd) ::fcntl(fd, F_SETFD, 0);  // the runtime opens /dev/fd/N
+  auto c_argv = c_strings(argv), c_env = c_strings(env);
+  ::execve(plan.exec_path.c_str(), c_argv.data(), c_env.data());
+  int saved = errno;
+  ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+  errno = saved;
+}
+
+}  // namespace
+
+int run(int argc, char** argv, char** envp) {
+  auto k = parse_kernel_args(argc, argv, read_auxv());
+  if (!k) return say("scarlet-shim", "binfmt_misc runs this for foreign programs; run the program itself", 126);
+
+  // The program: the very file the kernel opened (O flag), or our own open
+  // of the path, as the invoking user. Either way it must be readable by
+  // that user: a runtime would otherwise expose an execute-only program.
+  UniqueFd fd;
+  if (k->exec_fd >= 0) {
+    fd.reset(k->exec_fd);
+    ::fcntl(fd.get(), F_SETFD, FD_CLOEXEC);
+    UniqueFd probe(::open(("/proc/self/fd/" + std::to_string(fd.get())).c_str(), O_RDONLY | O_CLOEXEC));
+    if (!probe && errno == EACCES)
+      return say(k->path, "is executable but not readable; a runtime would expose it, so it is not run", 126);
+  } else {
+    fd.reset(::open(k->path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd && errno == EACCES)
+      return say(k->path, "is executable but not readable; a runtime would expose it, so it is not run", 126);
+    if (!fd) return say(k->path, std::strerror(errno), errno == ENOENT ? 127 : 126);
+  }
+
+  struct stat st {};
+  ::fstat(fd.get(), &st);
+  const char* marker = std::getenv(kLoopMarker);
+  if (marker && marker == loop_marker_value(::getpid(), st.st_dev, st.st_ino))
+    return say(k->path, "loop: this runtime was sent back to scarlet-shim by a binfmt_misc entry that matches it", 126);
+
+  auto daemon_reply = ask_daemon(*k, fd.get());
+  wire::DecideReply reply = daemon_reply ? *daemon_reply : decide_here(*k, fd.get());
+  for (int attempt = 0;; ++attempt) {
+    if (reply.exit_code != 0) {
+      char head[2] = {};
+      if (reply.format.empty() && ::pread(fd.get(), head, 2, 0) == 2 && head[0] == '#' && head[1] == '!')
+        return exec_script(*k, fd.get(), envp);
+      return say(k->path, reply.message, reply.exit_code);
+    }
+    if (reply.native)
+      return say(k->path, "loop: a native program was sent to scarlet-shim by a binfmt_misc entry (see scarlet-dispatch status)", 126);
+    if (k->secure && !reply.uses_binary_fd)
+      return say(k->path, "setuid program, but its runtime takes a path that could be swapped: refused", 126);
+    exec_plan(reply, *k, fd.get(), envp);
+    // A cached decision can outlive its runtime (a package removed it);
+    // decide once more here before giving up.
+    if (attempt == 0 && daemon_reply && (errno == ENOENT || errno == EACCES)) {
+      reply = decide_here(*k, fd.get());
+      continue;
+    }
+    return say(k->path, "cannot run " + reply.exec_path + ": " + std::strerror(errno), errno == ENOENT ? 127 : 126);
+  }
+}
+
+}  // namespace scarlet::shim
