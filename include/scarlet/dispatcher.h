@@ -72,6 +72,12 @@ class Dispatcher {
   // when no module knows the file, status is Code::unsupported.
   Detection detect(const FileView& file, std::string_view path, Status& status) const;
   Decision decide(const FileView& file, const Invocation& invocation) const;
+  // The runtime that would run `format`, with the candidates skipped on the
+  // way; status says why there is none.
+  ChainLink runtime_for(const std::string& format, Status& status) const;
+  // What the file at `path` (a runtime, the shim) is, as runtimes are judged:
+  // "#!" scripts count as native.
+  Result<Detection> sniff_file(const std::string& path) const;
 
   const Registry& registry() const { return *registry_; }
   const HostAbi& host() const { return host_; }
@@ -80,7 +86,6 @@ class Dispatcher {
  private:
   struct Choice;
   Result<Choice> choose_runtime(const std::string& format, const std::vector<std::string>& seen, ChainLink& link) const;
-  Result<Detection> runtime_detection(const std::string& file) const;
 
   std::shared_ptr<const Registry> registry_;
   HostAbi host_;

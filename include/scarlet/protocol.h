@@ -29,7 +29,8 @@ namespace scarlet::wire {
 inline constexpr char kMagic[4] = {'S', 'C', 'R', 'T'};
 inline constexpr std::uint16_t kVersion = 1;
 inline constexpr std::size_t kHeaderSize = 12;
-inline constexpr std::size_t kMaxFrame = 64 * 1024;
+inline constexpr std::size_t kMaxFrame = 256 * 1024;   // replies (status can be long)
+inline constexpr std::size_t kMaxRequest = 16 * 1024;  // what the daemon accepts
 inline constexpr std::size_t kMaxString = 16 * 1024;  // paths, argv0, messages
 inline constexpr std::size_t kMaxList = 1024;         // argv, env, limits entries
 
@@ -91,6 +92,7 @@ DecideReply to_reply(const Decision& decision);
 // Reassembles frames from bytes that arrive in pieces of any size.
 class FrameReader {
  public:
+  explicit FrameReader(std::size_t max_frame = kMaxFrame) : max_frame_(max_frame) {}
   // Appends bytes; returns an error as soon as the stream cannot be valid
   // (bad magic, unknown version or type, frame over kMaxFrame).
   Status feed(const char* data, std::size_t size);
@@ -101,6 +103,7 @@ class FrameReader {
 
  private:
   Status check_header() const;
+  std::size_t max_frame_;
   std::string buffer_;
 };
 

@@ -6,8 +6,8 @@
 
 namespace scarlet::cli {
 
-int run_check_config(const std::string& registry_path, const CheckConfigOptions& o) {
-  const std::string& path = o.file.empty() ? registry_path : o.file;
+int run_check_config(const Options& global, const CheckConfigOptions& o) {
+  const std::string& path = o.file.empty() ? global.registry : o.file;
   auto registry = load_registry(path, HostAbi::detect());
   if (!registry.ok()) {
     std::cerr << registry.status().message() << "\n";

@@ -3,24 +3,30 @@
 #include <CLI/CLI.hpp>
 
 #include "scarlet/build_config.h"
+#include "scarlet/run_dir.h"
 
 namespace scarlet::cli {
 
 Parsed parse(int argc, char** argv) {
   Options o;
   o.registry = kDefaultRegistry;
+  o.run_dir = run_dir(false);
   CLI::App app{"scarlet-dispatch: run foreign binaries through the right runtime", "scarlet-dispatch"};
   app.set_version_flag("--version", std::string("scarlet-dispatch ") + kVersion);
   app.option_defaults()->always_capture_default();
-  app.add_option("--registry", o.registry, "Main registry file (drop-ins are read from registry.d/ beside it)");
+  auto* registry = app.add_option("--registry", o.registry, "Main registry file (drop-ins are read from registry.d/ beside it)");
+  app.add_option("--run-dir", o.run_dir, "The daemon's socket and registry snapshot (env SCARLET_RUNDIR)");
   app.require_subcommand(1);
+  app.footer("Exit status: 0 ok; 1 failed; 2 usage or registry error; 126 refused; 127 not found.");
 
   ExplainOptions explain;
   auto* ex = app.add_subcommand("explain", "Say what FILE is and what would run it, and why");
   ex->add_flag("--json", explain.json, "Print one JSON object");
   ex->add_option("file", explain.file, "The program to explain")->required();
   ex->prefix_command();  // everything after FILE belongs to the program, options included
-  ex->footer("ARGS...  arguments the program would be given");
+  ex->footer("ARGS...  arguments the program would be given.\n"
+             "Asks the running daemon (so the answer is the registry in force), else decides here;\n"
+             "with --registry, always decides here from that file.");
   ex->callback([&] {
     explain.args = ex->remaining();
     o.command = explain;
@@ -31,11 +37,42 @@ Parsed parse(int argc, char** argv) {
   cc->add_option("file", check.file, "Registry file (default: --registry)");
   cc->callback([&] { o.command = check; });
 
+  StatusOptions status;
+  auto* st = app.add_subcommand("status", "Show the daemon, its kernel entries, runtimes and counters (root)");
+  st->add_flag("--json", status.json, "Print one JSON object");
+  st->callback([&] { o.command = status; });
+
+  auto* rl = app.add_subcommand("reload", "Make the daemon re-read the registry (root; as SIGHUP)");
+  rl->callback([&] { o.command = ReloadOptions{}; });
+
+  DaemonOptions daemon;
+  auto* dm = app.add_subcommand("daemon", "Run the service: register binfmt_misc entries and answer the shim");
+  dm->add_option("--shim", daemon.shim, "The interpreter to register (default: scarlet-shim beside this program, or installed)");
+  dm->add_option("--binfmt-dir", daemon.binfmt_dir, "Where binfmt_misc is (mounted there if it is not)");
+  dm->add_flag("--no-binfmt", daemon.no_binfmt, "Leave the kernel table alone; only answer on the socket");
+  dm->add_flag("--keep-entries", daemon.keep_entries, "Leave our entries registered when stopping");
+  dm->add_option("--threads", daemon.threads, "Threads serving requests")->check(CLI::Range(1u, 64u));
+  dm->add_option("--cache-entries", daemon.cache_entries, "Decisions kept in the cache (0: no cache)");
+  dm->add_option("--deadline-ms", daemon.deadline_ms, "Time a client has to send its request")->check(CLI::Range(10u, 60000u));
+  dm->add_option("--max-connections", daemon.max_connections, "Connections served at once");
+  dm->add_option("--max-per-user", daemon.max_per_user, "Connections served at once per user other than root");
+  dm->add_option("--log-level", daemon.log_level, "trace, debug (one line per dispatch), info, warn or error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  dm->callback([&] { o.command = daemon; });
+
+  SandboxOptions sandbox;
+  auto* sb = app.add_subcommand("sandbox", "Run CMD with a private binfmt_misc and its own daemon (user namespace)");
+  sb->add_option("command", sandbox.command, "CMD [ARGS...], after --")->required();
+  sb->footer("CMD runs as uid 0 of a new user and mount namespace, with the sandbox's daemon serving\n"
+             "foreign programs; the host's binfmt_misc table is never touched. Exits with CMD's status.");
+  sb->callback([&] { o.command = sandbox; });
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return {std::nullopt, app.exit(e)};
   }
+  o.registry_given = registry->count() > 0;
   return {std::move(o), 0};
 }
 

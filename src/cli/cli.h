@@ -2,6 +2,7 @@
 // parsed into a plain options struct. Only cli.cc sees CLI11.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <variant>
@@ -17,10 +18,33 @@ struct ExplainOptions {
 struct CheckConfigOptions {
   std::string file;  // empty: the configured registry
 };
+struct StatusOptions {
+  bool json = false;
+};
+struct ReloadOptions {};
+struct DaemonOptions {
+  std::string shim;  // empty: beside this program, or the installed one
+  std::string binfmt_dir = "/proc/sys/fs/binfmt_misc";
+  bool no_binfmt = false;
+  bool keep_entries = false;
+  unsigned threads = 2;
+  std::size_t cache_entries = 2048;
+  unsigned deadline_ms = 2000;
+  std::size_t max_connections = 512;
+  std::size_t max_per_user = 128;
+  std::string log_level = "info";
+};
+struct SandboxOptions {
+  std::vector<std::string> command;
+};
 
 struct Options {
-  std::string registry;  // main registry file
-  std::variant<std::monostate, ExplainOptions, CheckConfigOptions> command;
+  std::string registry;         // main registry file
+  bool registry_given = false;  // --registry on the command line
+  std::string run_dir;          // the daemon's socket and snapshot
+  std::variant<std::monostate, ExplainOptions, CheckConfigOptions, StatusOptions, ReloadOptions, DaemonOptions,
+               SandboxOptions>
+      command;
 };
 
 // Parses argv. On --help, --version or a usage error it prints what CLI11

@@ -6,7 +6,11 @@
 
 namespace scarlet::cli {
 
-int run_explain(const std::string& registry, const ExplainOptions& options);
-int run_check_config(const std::string& registry, const CheckConfigOptions& options);
+int run_explain(const Options& global, const ExplainOptions& options);
+int run_check_config(const Options& global, const CheckConfigOptions& options);
+int run_status(const Options& global, const StatusOptions& options);
+int run_reload(const Options& global);
+int run_daemon(const Options& global, const DaemonOptions& options);
+int run_sandbox(const Options& global, const SandboxOptions& options);
 
 }  // namespace scarlet::cli

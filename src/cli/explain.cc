@@ -1,17 +1,21 @@
 // `scarlet-dispatch explain [--json] FILE [ARGS…]`
 #include <fcntl.h>
-#include <sys/resource.h>
 
 #include <cstdio>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "scarlet/client.h"
 #include "scarlet/decision_json.h"
 #include "scarlet/registry_loader.h"
+#include "scarlet/run_dir.h"
 #include "scarlet/unique_fd.h"
 
 namespace scarlet::cli {
 namespace {
+
+using json = nlohmann::ordered_json;
 
 // Quotes an argument for display the way a shell would need it.
 std::string shell_quote(const std::string& s) {
@@ -22,58 +26,81 @@ std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
-void print_text(const std::string& file, const Decision& d) {
-  const Detection& det = d.detection;
-  if (det.module.empty()) {
+std::string str(const json& v) { return v.is_string() ? v.get<std::string>() : std::string(); }
+
+void print_text(const json& j) {
+  const std::string file = str(j["file"]);
+  if (j["module"].is_null()) {
     std::cout << file << ": not recognized\n";
   } else {
-    std::cout << file << ": " << (det.format.empty() ? "refused" : det.format) << "  [module " << det.module << "]\n";
-    for (const auto& f : det.facts) std::printf("  %-14s %s\n", f.key.c_str(), f.value.c_str());
+    std::cout << file << ": " << (j["format"].is_null() ? "refused" : str(j["format"])) << "  [module " << str(j["module"]) << "]\n";
+    for (const auto& [k, v] : j["facts"].items()) std::printf("  %-14s %s\n", k.c_str(), str(v).c_str());
   }
-  for (const auto& link : d.plan.chain) {
-    std::cout << "runtime for " << link.format << ": "
-              << (link.runtime.empty() ? "(none)" : link.runtime + " (" + link.runtime_format + ")") << "\n";
-    if (!link.runtime_file.empty() && link.runtime_file != link.runtime) std::cout << "  resolves to " << link.runtime_file << "\n";
-    for (const auto& s : link.skipped) std::cout << "  skipped " << s.path << ": " << s.reason << "\n";
+  std::cout.flush();
+  for (const auto& link : j["chain"]) {
+    std::cout << "runtime for " << str(link["format"]) << ": "
+              << (link["runtime"].is_null() ? "(none)" : str(link["runtime"]) + " (" + str(link["runtime_format"]) + ")") << "\n";
+    if (!link["runtime_file"].is_null() && link["runtime_file"] != link["runtime"])
+      std::cout << "  resolves to " << str(link["runtime_file"]) << "\n";
+    for (const auto& s : link["skipped"]) std::cout << "  skipped " << str(s["path"]) << ": " << str(s["reason"]) << "\n";
   }
-  if (!d.status.ok()) {
-    std::cout << "cannot run: " << d.status.message() << " (exit " << exit_code_for(d.status) << ")\n";
-    return;
+  if (j.contains("reason")) {
+    std::cout << "cannot run: " << str(j["reason"]) << " (exit " << j["exit_code"] << ")\n";
+  } else {
+    if (j["native"] == true) std::cout << "runs natively\n";
+    std::cout << "argv:";
+    for (const auto& a : j["argv"]) std::cout << " " << shell_quote(str(a));
+    std::cout << "\n";
+    for (const auto& [k, v] : j["env"].items()) std::cout << "env:  " << k << "=" << shell_quote(str(v)) << "\n";
+    for (const auto& [k, v] : j["limits"].items()) std::cout << "limit: " << k << "=" << (v.is_string() ? str(v) : v.dump()) << "\n";
   }
-  if (det.native()) std::cout << "runs natively\n";
-  std::cout << "argv:";
-  for (const auto& a : d.plan.argv) std::cout << " " << shell_quote(a);
-  std::cout << "\n";
-  for (const auto& e : d.plan.env) std::cout << "env:  " << e.name << "=" << shell_quote(e.value) << "\n";
-  for (const auto& l : d.plan.limits)
-    std::cout << "limit: " << l.name << "="
-              << (l.value == static_cast<std::uint64_t>(RLIM_INFINITY) ? std::string("unlimited") : std::to_string(l.value))
-              << "\n";
+  std::cout << "(" << str(j["decided_by"]) << ")\n";
+}
+
+// The daemon's answer, when one is running and the registry was not named.
+std::optional<json> ask_daemon(const Options& global, const ExplainOptions& o, int fd) {
+  std::string frame = wire::encode(wire::DecideRequest{o.file, std::nullopt, fd, o.args}, wire::Type::explain);
+  if (frame.size() > wire::kMaxRequest + wire::kHeaderSize) return std::nullopt;
+  auto m = call_daemon(socket_path(global.run_dir), frame, fd, 5000);
+  if (!m.ok() || m->type != wire::Type::text_reply) return std::nullopt;
+  auto reply = wire::decode_text_reply(m->payload);
+  if (!reply.ok()) return std::nullopt;
+  json j = json::parse(reply->text, nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
+  j["decided_by"] = "the daemon at " + socket_path(global.run_dir);
+  return j;
 }
 
 }  // namespace
 
-int run_explain(const std::string& registry_path, const ExplainOptions& o) {
-  HostAbi host = HostAbi::detect();
-  auto registry = load_registry(registry_path, host);
-  if (!registry.ok()) {
-    std::cerr << "scarlet-dispatch: invalid registry, nothing explained:\n" << registry.status().message() << "\n";
-    return 2;
-  }
+int run_explain(const Options& global, const ExplainOptions& o) {
   UniqueFd fd(::open(o.file.c_str(), O_RDONLY | O_CLOEXEC));
   auto view = fd ? FileView::over_fd(fd.get()) : Result<FileView>(Status::from_errno(errno, "cannot open"));
   if (!view.ok()) {
     std::cerr << "scarlet: " << o.file << ": " << view.status().message() << "\n";
     return exit_code_for(view.status());
   }
-  Dispatcher dispatcher(std::move(registry).value(), host, TrustPolicy::detect());
-  Invocation inv{o.file, std::nullopt, o.args, fd.get()};
-  Decision d = dispatcher.decide(*view, inv);
-  if (o.json) std::cout << decision_to_json(o.file, d) << "\n";
-  else print_text(o.file, d);
+  std::optional<json> answer;
+  if (!global.registry_given) answer = ask_daemon(global, o, fd.get());
+  if (!answer) {
+    HostAbi host = HostAbi::detect();
+    auto registry = load_registry(global.registry, host);
+    if (!registry.ok()) {
+      std::cerr << "scarlet-dispatch: invalid registry, nothing explained:\n" << registry.status().message() << "\n";
+      return 2;
+    }
+    Dispatcher dispatcher(std::move(registry).value(), host, TrustPolicy::detect());
+    Decision d = dispatcher.decide(*view, Invocation{o.file, std::nullopt, o.args, fd.get()});
+    answer = json::parse(decision_to_json(o.file, d));
+    (*answer)["decided_by"] = "decided here from " + global.registry;
+  }
+  const json& j = *answer;
+  if (o.json) std::cout << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+  else print_text(j);
   std::cout.flush();  // the reason line on stderr comes after the explanation
-  if (!d.status.ok()) std::cerr << "scarlet: " << o.file << ": " << d.status.message() << "\n";
-  return exit_code_for(d.status);
+  int code = j["exit_code"].get<int>();
+  if (code != 0) std::cerr << "scarlet: " << o.file << ": " << str(j["reason"]) << "\n";
+  return code;
 }
 
 }  // namespace scarlet::cli

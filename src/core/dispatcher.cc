@@ -64,7 +64,7 @@ Detection Dispatcher::detect(const FileView& file, std::string_view path, Status
   return {};
 }
 
-Result<Detection> Dispatcher::runtime_detection(const std::string& file) const {
+Result<Detection> Dispatcher::sniff_file(const std::string& file) const {
   UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return Status::from_errno(errno, "cannot read it");
   auto view = FileView::over_fd(fd.get());
@@ -106,7 +106,7 @@ Result<Dispatcher::Choice> Dispatcher::choose_runtime(const std::string& format,
     Detection exec_detection;
     exec_detection.format = candidate.abi;
     if (candidate.abi.empty()) {
-      auto sniffed = runtime_detection(*exec_file);
+      auto sniffed = sniff_file(*exec_file);
       if (!sniffed.ok()) {
         skip("cannot tell what kind of program it is: " + sniffed.status().message(), true);
         continue;
@@ -236,6 +236,13 @@ Decision Dispatcher::decide(const FileView& file, const Invocation& inv) const {
     subject_detection = &previous;
     rest = std::move(args).value();
   }
+}
+
+ChainLink Dispatcher::runtime_for(const std::string& format, Status& status) const {
+  ChainLink link;
+  auto choice = choose_runtime(format, {format}, link);
+  status = choice.status();
+  return link;
 }
 
 std::vector<std::string> builtin_formats(const HostAbi& host) {

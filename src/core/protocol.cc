@@ -212,7 +212,7 @@ DecideReply to_reply(const Decision& d) {
 }
 
 Status FrameReader::feed(const char* data, std::size_t size) {
-  if (buffer_.size() + size > kMaxFrame + kHeaderSize) return garbage("frame (too large)");
+  if (buffer_.size() + size > max_frame_ + kHeaderSize) return garbage("frame (too large)");
   buffer_.append(data, size);
   return check_header();
 }
@@ -227,7 +227,7 @@ Status FrameReader::check_header() const {
     return Status::error(Code::unsupported, "protocol version " + std::to_string(u16_at(4)) + " (expected " +
                                                 std::to_string(kVersion) + ")");
   if (!known_type(u16_at(6))) return garbage("frame (type)");
-  if (le32_at(buffer_, 8) > kMaxFrame) return garbage("frame (too large)");
+  if (le32_at(buffer_, 8) > max_frame_) return garbage("frame (too large)");
   return {};
 }
 

@@ -1,0 +1,148 @@
+// `scarlet-dispatch daemon`: wires the service, the socket, signals, the
+// kernel-table watchdog and systemd notification together. Never forks or
+// daemonizes: systemd (or the sandbox) supervises it.
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include <boost/asio.hpp>
+#include <climits>
+#include <thread>
+
+#include "commands.h"
+#include "daemon/server.h"
+#include "daemon/service.h"
+#include "scarlet/build_config.h"
+#include "scarlet/run_dir.h"
+
+namespace scarlet::cli {
+namespace {
+
+// "<3>" and friends: the priority prefix the journal reads on stderr.
+class JournalPriority : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+    static constexpr const char* kPriority[] = {"<7>", "<7>", "<6>", "<4>", "<3>", "<2>", "<6>"};
+    std::string_view p = kPriority[msg.level];
+    dest.append(p.data(), p.data() + p.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JournalPriority>(); }
+};
+
+std::shared_ptr<spdlog::logger> make_logger(const std::string& level) {
+  auto log = std::make_shared<spdlog::logger>("scarlet-dispatch", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto formatter = std::make_unique<spdlog::pattern_formatter>();
+  // Under systemd, stderr goes to the journal, which stamps time itself.
+  if (std::getenv("JOURNAL_STREAM")) formatter->add_flag<JournalPriority>('*').set_pattern("%*%v");
+  else formatter->set_pattern("%Y-%m-%d %H:%M:%S.%e %l: %v");
+  log->set_formatter(std::move(formatter));
+  log->set_level(spdlog::level::from_str(level));
+  log->flush_on(spdlog::level::trace);
+  return log;
+}
+
+// scarlet-shim beside this program (a build tree), else the installed one.
+std::string default_shim() {
+  char self[PATH_MAX];
+  ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n > 0) {
+    std::string dir(self, static_cast<std::size_t>(n));
+    dir = dir.substr(0, dir.rfind('/'));
+    if (::access((dir + "/scarlet-shim").c_str(), X_OK) == 0) return dir + "/scarlet-shim";
+  }
+  return std::string(kLibexecDir) + "/scarlet-shim";
+}
+
+}  // namespace
+
+int run_daemon(const Options& global, const DaemonOptions& o) {
+  auto log = make_logger(o.log_level);
+  daemon::ServiceOptions so;
+  so.registry = global.registry;
+  so.run_dir = global.run_dir;
+  so.shim = o.shim.empty() ? default_shim() : o.shim;
+  so.binfmt_dir = o.no_binfmt ? "" : o.binfmt_dir;
+  so.keep_entries = o.keep_entries;
+  so.cache_entries = o.cache_entries;
+  auto notify = [](const std::string& state) { sd_notify(0, state.c_str()); };
+
+  if (::mkdir(global.run_dir.c_str(), 0755) != 0 && errno != EEXIST) {
+    log->error("cannot create {}: {}", global.run_dir, std::strerror(errno));
+    return 1;
+  }
+  // systemd socket activation hands us the listening socket as fd 3.
+  UniqueFd listener;
+  const bool activated = sd_listen_fds(1) == 1 && sd_is_socket_unix(SD_LISTEN_FDS_START, SOCK_STREAM, 1, nullptr, 0) > 0;
+  if (activated) {
+    listener.reset(SD_LISTEN_FDS_START);
+  } else {
+    auto l = daemon::listen_unix(socket_path(global.run_dir));
+    if (!l.ok()) {
+      log->error("{}", l.status().message());
+      return 1;
+    }
+    listener = std::move(l).value();
+  }
+
+  daemon::Service service(so, log, notify);
+  if (Status s = service.start(); !s.ok()) {
+    log->error("cannot start: {}", s.message());
+    return 1;
+  }
+  log->info("serving on {}{} with {} threads; shim {}", socket_path(global.run_dir), activated ? " (socket activation)" : "",
+            o.threads, so.shim);
+
+  boost::asio::io_context io;
+  daemon::ServerOptions server_options{o.max_connections, o.max_per_user, std::chrono::milliseconds(o.deadline_ms)};
+  daemon::Server server(io, std::move(listener), server_options,
+                        [&](const daemon::Peer& peer, const wire::Message& m, UniqueFd fd) {
+                          return service.handle(peer, m, std::move(fd));
+                        },
+                        service.counters());
+  server.start();
+
+  // Someone else may flush or remove our entries: look every second.
+  boost::asio::steady_timer watchdog(io);
+  std::function<void()> watch = [&] {
+    watchdog.expires_after(std::chrono::seconds(1));
+    watchdog.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      service.check_entries();
+      watch();
+    });
+  };
+  watch();
+
+  boost::asio::signal_set signals(io, SIGTERM, SIGINT, SIGHUP);
+  std::function<void()> on_signal = [&] {
+    signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+      if (ec) return;
+      if (sig == SIGHUP) {
+        log->info("SIGHUP: reloading");
+        (void)service.reload();
+        return on_signal();
+      }
+      log->info("{}: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+      sd_notify(0, "STOPPING=1");
+      server.stop();
+      watchdog.cancel();
+      io.stop();
+    });
+  };
+  on_signal();
+
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < o.threads; ++i) pool.emplace_back([&] { io.run(); });
+  io.run();
+  for (auto& t : pool) t.join();
+
+  service.stop();
+  if (!activated) ::unlink(socket_path(global.run_dir).c_str());
+  log->info("stopped");
+  return 0;
+}
+
+}  // namespace scarlet::cli

@@ -1,0 +1,56 @@
+// Server: the daemon's Unix socket. Accepts connections, reads one request
+// frame (and the fd passed with it), hands it to the handler, writes the
+// reply, closes. Slow, oversized or garbage clients are dropped: each
+// connection has a deadline and a size cap, and connections are capped in
+// total and per user, so none can stall the others.
+// Thread-safety: run the io_context on any number of threads; every
+// connection's handlers run on its own strand.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "scarlet/protocol.h"
+#include "scarlet/unique_fd.h"
+#include "service.h"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace scarlet::daemon {
+
+struct ServerOptions {
+  std::size_t max_connections = 512;  // beyond this, new ones are closed at once (the shim decides alone)
+  std::size_t max_per_user = 128;     // for each uid but root
+  std::chrono::milliseconds deadline{2000};  // from accept to reply sent
+};
+
+using Handler = std::function<std::string(const Peer&, const wire::Message&, UniqueFd)>;
+
+class Server {
+ public:
+  // Serves on `listener`, a listening Unix stream socket (owned from here).
+  Server(boost::asio::io_context& io, UniqueFd listener, ServerOptions options, Handler handler, Counters& counters);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  void start();
+  void stop();  // stops accepting; connections in flight finish or time out
+
+  struct Impl;  // opaque: Asio stays out of this header
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+// A listening socket at `path` (a stale socket file there is replaced),
+// reachable by every user (requests are checked per peer, not by file mode).
+Result<UniqueFd> listen_unix(const std::string& path);
+
+}  // namespace scarlet::daemon

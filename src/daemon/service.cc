@@ -1,0 +1,327 @@
+#include "service.h"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "scarlet/build_config.h"
+#include "scarlet/decision_json.h"
+#include "scarlet/registry_loader.h"
+#include "scarlet/run_dir.h"
+
+namespace scarlet::daemon {
+
+// Everything derived from one registry load. Immutable; shared by readers.
+struct Service::State {
+  std::vector<RegistryFile> files;
+  std::shared_ptr<const Registry> registry;
+  std::unique_ptr<Dispatcher> dispatcher;
+  HostAbi host;
+  binfmt::Plan plan;
+  std::chrono::system_clock::time_point loaded_at;
+};
+
+namespace {
+
+std::string iso_time(std::chrono::system_clock::time_point t) {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
+  return buf;
+}
+
+// Writes `text` to `path` so that readers see the old or the new file, never half.
+Status write_atomically(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".tmp";
+  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd) return Status::from_errno(errno, tmp);
+  if (::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size())) return Status::from_errno(errno, tmp);
+  ::fchmod(fd.get(), 0644);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return Status::from_errno(errno, path);
+  return {};
+}
+
+std::string text_reply(int code, std::string text) { return wire::encode(wire::TextReply{code, std::move(text)}); }
+
+std::string refusal(int code, std::string message) {
+  wire::DecideReply r;
+  r.exit_code = code;
+  r.message = std::move(message);
+  return wire::encode(r);
+}
+
+}  // namespace
+
+std::string Service::summary(const State& state) {
+  return "Serving " + std::to_string(state.plan.entries.size()) + " binfmt_misc entries for " +
+         std::to_string(state.registry->formats().size()) + " formats";
+}
+
+Service::Service(ServiceOptions options, std::shared_ptr<spdlog::logger> log, Notify notify)
+    : options_(std::move(options)), log_(std::move(log)), notify_(std::move(notify)), cache_(options_.cache_entries),
+      started_(std::chrono::system_clock::now()) {}
+
+Service::~Service() = default;
+
+Result<std::shared_ptr<const Service::State>> Service::load() const {
+  auto state = std::make_shared<State>();
+  state->host = HostAbi::detect();
+  auto files = read_registry_files(options_.registry);
+  if (!files.ok()) return files.status();
+  state->files = std::move(files).value();
+  auto registry = parse_registry_for(state->files, state->host);
+  if (!registry.ok()) return registry.status();
+  state->registry = *registry;
+  state->dispatcher = std::make_unique<Dispatcher>(state->registry, state->host, TrustPolicy::detect());
+  state->loaded_at = std::chrono::system_clock::now();
+
+  // No entry may match a native program, the shim, or a runtime we exec.
+  auto forbidden = native_samples(state->host);
+  auto add_sample = [&](const std::string& what, const std::string& path) {
+    auto s = file_sample(what, path);
+    forbidden.insert(forbidden.end(), s.begin(), s.end());
+  };
+  add_sample("the shim " + options_.shim, options_.shim);
+  for (const auto& [id, format] : state->registry->formats())
+    for (const auto& rt : format.runtimes)
+      for (const auto& file : {rt.path, rt.via})
+        if (!file.empty() && ::access(file.c_str(), X_OK) == 0)
+          if (auto d = state->dispatcher->sniff_file(file); d.ok() && d->native()) add_sample("the runtime " + file, file);
+  const Dispatcher& dispatcher = *state->dispatcher;
+  state->plan = binfmt::plan_entries(*state->registry, state->host.formats(), options_.shim, forbidden,
+                                     [&](const std::string& format) {
+                                       Status s;
+                                       dispatcher.runtime_for(format, s);
+                                       return s.ok();
+                                     });
+  return std::shared_ptr<const State>(std::move(state));
+}
+
+Status Service::apply_entries(const State& state, const State* previous) {
+  if (options_.binfmt_dir.empty()) return {};
+  binfmt::BinfmtTable table(options_.binfmt_dir);
+  if (Status s = table.ensure_mounted(); !s.ok()) return s;
+  std::vector<binfmt::Entry> wanted;
+  for (const auto& w : state.plan.entries) wanted.push_back(w.entry);
+  std::vector<std::string> problems;
+  auto changes = table.sync(wanted, problems);
+  if (!changes.ok()) return changes.status();
+  for (const auto& c : *changes) log_->info("binfmt_misc: {}", c);
+  for (const auto& p : problems) log_->error("binfmt_misc: {}", p);
+  if (!previous || previous->plan.refused.size() != state.plan.refused.size())
+    for (const auto& r : state.plan.refused) log_->warn("binfmt_misc: not registering {} ({}): {}", r.name, r.format, r.reason);
+  return {};
+}
+
+Status Service::start() {
+  std::lock_guard lock(admin_);
+  auto state = load();
+  if (!state.ok()) return state.status();
+  if (Status s = write_atomically(snapshot_path(options_.run_dir), registry_snapshot((*state)->files)); !s.ok())
+    log_->warn("cannot write the registry snapshot: {}", s.message());
+  if (Status s = apply_entries(**state, nullptr); !s.ok()) return s;
+  state_.store(*state);
+  log_->info("registry loaded from {} ({} formats, {} entries registered, {} refused)", options_.registry,
+             (*state)->registry->formats().size(), (*state)->plan.entries.size(), (*state)->plan.refused.size());
+  notify_("READY=1\nSTATUS=" + summary(**state));
+  return {};
+}
+
+Status Service::reload() {
+  std::lock_guard lock(admin_);
+  notify_("RELOADING=1");
+  auto state = load();
+  if (!state.ok()) {
+    ++counters_.reload_failures;
+    last_error_ = state.status().message();
+    log_->error("reload refused, the previous registry stays in force:\n{}", last_error_);
+    notify_("READY=1\nSTATUS=Reload refused (bad registry); the previous one stays in force");
+    return state.status();
+  }
+  if (Status s = write_atomically(snapshot_path(options_.run_dir), registry_snapshot((*state)->files)); !s.ok())
+    log_->warn("cannot write the registry snapshot: {}", s.message());
+  auto previous = state_.load();
+  state_.store(*state);
+  cache_.clear();
+  Status entries = apply_entries(**state, previous.get());
+  ++counters_.reloads;
+  last_error_.clear();
+  log_->info("registry reloaded ({} formats, {} entries)", (*state)->registry->formats().size(), (*state)->plan.entries.size());
+  notify_("READY=1\nSTATUS=" + summary(**state));
+  return entries;
+}
+
+int Service::check_entries() {
+  std::lock_guard lock(admin_);
+  auto state = state_.load();
+  if (!state || options_.binfmt_dir.empty()) return 0;
+  binfmt::BinfmtTable table(options_.binfmt_dir);
+  if (::access((options_.binfmt_dir + "/register").c_str(), F_OK) != 0) {
+    if (Status s = table.ensure_mounted(); !s.ok()) return 0;
+  }
+  auto current = table.list();
+  if (!current.ok()) return 0;
+  int restored = 0;
+  for (const auto& w : state->plan.entries) {
+    bool present = std::any_of(current->begin(), current->end(), [&](const binfmt::Entry& e) { return e.name == w.entry.name; });
+    if (present) continue;
+    if (Status s = table.add(w.entry); s.ok()) {
+      ++restored;
+      log_->warn("binfmt_misc: {} had been removed by someone else; registered it again", w.entry.name);
+    } else {
+      log_->error("binfmt_misc: cannot restore {}: {}", w.entry.name, s.message());
+    }
+  }
+  counters_.entries_restored += static_cast<std::uint64_t>(restored);
+  return restored;
+}
+
+void Service::stop() {
+  std::lock_guard lock(admin_);
+  if (options_.binfmt_dir.empty() || options_.keep_entries) return;
+  binfmt::BinfmtTable table(options_.binfmt_dir);
+  std::vector<std::string> problems;
+  auto changes = table.sync({}, problems);
+  if (changes.ok())
+    for (const auto& c : *changes) log_->info("binfmt_misc: {}", c);
+  for (const auto& p : problems) log_->error("binfmt_misc: {}", p);
+}
+
+std::string Service::decide(const wire::DecideRequest& req, UniqueFd fd) {
+  ++counters_.decisions;
+  auto state = state_.load();
+  struct stat st {};
+  if (!fd || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
+    return refusal(126, "no regular file was passed with the request");
+  CacheKey key{{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
+                static_cast<std::uint64_t>(st.st_size), st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec,
+                st.st_ctim.tv_sec * 1'000'000'000LL + st.st_ctim.tv_nsec},
+               req.path, req.argv0, req.binary_fd};
+  if (auto hit = cache_.get(key)) {
+    ++counters_.cache_hits;
+    return *hit;
+  }
+  auto view = FileView::over_fd(fd.get());
+  if (!view.ok()) return refusal(exit_code_for(view.status()), view.status().message());
+  Decision d = state->dispatcher->decide(*view, Invocation{req.path, req.argv0, {}, req.binary_fd});
+  std::string reply = wire::encode(wire::to_reply(d));
+  if (d.status.ok()) {
+    cache_.put(key, reply);
+    log_->debug("{}: {} -> {}", req.path, d.detection.format, d.plan.exec_path);
+  } else {
+    ++counters_.refusals;
+    log_->debug("{}: {}", req.path, d.status.message());
+  }
+  return reply;
+}
+
+std::string Service::explain(const wire::DecideRequest& req, UniqueFd fd) {
+  ++counters_.explains;
+  auto state = state_.load();
+  if (!fd) return text_reply(126, "no file was passed with the request");
+  auto view = FileView::over_fd(fd.get());
+  if (!view.ok()) return text_reply(exit_code_for(view.status()), view.status().message());
+  Decision d = state->dispatcher->decide(*view, Invocation{req.path, req.argv0, req.args, req.binary_fd});
+  return text_reply(exit_code_for(d.status), decision_to_json(req.path, d));
+}
+
+std::string Service::handle(const Peer& peer, const wire::Message& m, UniqueFd fd) {
+  ++counters_.requests;
+  switch (m.type) {
+    case wire::Type::decide:
+    case wire::Type::explain: {
+      auto req = wire::decode_request(m.payload);
+      if (!req.ok()) {
+        ++counters_.garbage;
+        return m.type == wire::Type::decide ? refusal(126, req.status().message()) : text_reply(2, req.status().message());
+      }
+      return m.type == wire::Type::decide ? decide(*req, std::move(fd)) : explain(*req, std::move(fd));
+    }
+    case wire::Type::status:
+    case wire::Type::reload:
+      if (peer.uid != 0) {
+        ++counters_.admin_denied;
+        log_->warn("refused {} from uid {} (pid {}): root only", m.type == wire::Type::status ? "status" : "reload", peer.uid, peer.pid);
+        return text_reply(126, "permission denied: only root may do that");
+      }
+      if (m.type == wire::Type::status) return text_reply(0, status_json());
+      if (Status s = reload(); !s.ok()) return text_reply(1, s.message());
+      return text_reply(0, "reloaded");
+    default:
+      ++counters_.garbage;
+      return text_reply(2, "unexpected message type");
+  }
+}
+
+std::string Service::status_json() const {
+  using json = nlohmann::ordered_json;
+  auto state = state_.load();
+  json out;
+  out["pid"] = ::getpid();
+  out["version"] = kVersion;
+  out["socket"] = socket_path(options_.run_dir);
+  out["run_dir"] = options_.run_dir;
+  out["shim"] = options_.shim;
+  out["started_at"] = iso_time(started_);
+  json files = json::array();
+  for (const auto& f : state->files) files.push_back(f.path);
+  {
+    std::lock_guard lock(admin_);
+    out["registry"] = {{"main", options_.registry}, {"files", files}, {"loaded_at", iso_time(state->loaded_at)},
+                       {"last_reload_error", last_error_.empty() ? json(nullptr) : json(last_error_)}};
+  }
+
+  // Our entries as planned and as the kernel has them; other tools' entries
+  // that overlap ours.
+  std::vector<binfmt::Entry> kernel;
+  if (!options_.binfmt_dir.empty())
+    if (auto l = binfmt::BinfmtTable(options_.binfmt_dir).list(); l.ok()) kernel = std::move(l).value();
+  json entries = json::array();
+  for (const auto& w : state->plan.entries) {
+    auto k = std::find_if(kernel.begin(), kernel.end(), [&](const binfmt::Entry& e) { return e.name == w.entry.name; });
+    entries.push_back({{"name", w.entry.name}, {"format", w.format}, {"registered", k != kernel.end()},
+                       {"enabled", k != kernel.end() && k->enabled},
+                       {"active", k != kernel.end() && k->enabled && binfmt::same_registration(*k, w.entry)},
+                       {"flags", w.entry.flags}});
+  }
+  out["entries"] = entries;
+  json refused = json::array();
+  for (const auto& r : state->plan.refused) refused.push_back({{"name", r.name}, {"format", r.format}, {"reason", r.reason}});
+  out["refused_entries"] = refused;
+  out["idle_formats"] = state->plan.idle;
+  json others = json::array();
+  for (const auto& k : kernel) {
+    if (binfmt::is_ours(k.name)) continue;
+    json overlapping = json::array();
+    for (const auto& w : state->plan.entries)
+      if (binfmt::overlaps(k.match, w.entry.match)) overlapping.push_back(w.entry.name);
+    if (!overlapping.empty())
+      others.push_back({{"name", k.name}, {"interpreter", k.interpreter}, {"enabled", k.enabled}, {"overlaps", overlapping}});
+  }
+  out["other_entries"] = others;
+
+  json runtimes = json::object();
+  for (const auto& [id, format] : state->registry->formats()) {
+    if (!format.enabled || state->host.runs(id)) continue;
+    Status s;
+    ChainLink link = state->dispatcher->runtime_for(id, s);
+    json missing = json::array();
+    for (const auto& sk : link.skipped) missing.push_back({{"path", sk.path}, {"reason", sk.reason}});
+    runtimes[id] = {{"runtime", s.ok() ? json(link.runtime) : json(nullptr)}, {"skipped", missing}};
+  }
+  out["runtimes"] = runtimes;
+  const Counters& c = counters_;
+  out["counters"] = {{"requests", c.requests.load()},     {"decisions", c.decisions.load()},
+                     {"cache_hits", c.cache_hits.load()}, {"cache_entries", cache_.size()},
+                     {"refusals", c.refusals.load()},     {"explains", c.explains.load()},
+                     {"admin_denied", c.admin_denied.load()}, {"garbage", c.garbage.load()},
+                     {"timeouts", c.timeouts.load()},     {"rejected_connections", c.rejected.load()},
+                     {"reloads", c.reloads.load()},       {"reload_failures", c.reload_failures.load()},
+                     {"entries_restored", c.entries_restored.load()}};
+  return out.dump(2, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace scarlet::daemon

@@ -1,0 +1,101 @@
+// Service: what the daemon knows and does, apart from the socket plumbing.
+//
+// It holds the registry in force (an immutable State swapped whole on
+// reload), answers requests with reply frames, keeps the decision cache,
+// writes the registry snapshot the shim falls back on, and keeps our
+// binfmt_misc entries matching the registry. A reload that fails keeps the
+// previous State and records why.
+// Thread-safety: handle() may run on several threads at once; reload(),
+// check_entries() and stop() serialize among themselves.
+#pragma once
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "binfmt_table.h"
+#include "decision_cache.h"
+#include "scarlet/dispatcher.h"
+#include "scarlet/protocol.h"
+#include "scarlet/unique_fd.h"
+
+namespace spdlog {
+class logger;
+}
+
+namespace scarlet::daemon {
+
+// Who is on the other end of a connection (SO_PEERCRED).
+struct Peer {
+  pid_t pid = 0;
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+struct ServiceOptions {
+  std::string registry;        // main registry file
+  std::string run_dir;         // socket and snapshot live here
+  std::string shim;            // the interpreter our entries name
+  std::string binfmt_dir;      // binfmt_misc instance; "" leaves the kernel alone
+  bool keep_entries = false;   // leave our entries registered on stop
+  std::size_t cache_entries = 2048;  // 0 turns the cache off
+};
+
+struct Counters {
+  std::atomic<std::uint64_t> requests{0}, decisions{0}, cache_hits{0}, refusals{0}, explains{0};
+  std::atomic<std::uint64_t> admin_denied{0}, garbage{0}, timeouts{0}, rejected{0};
+  std::atomic<std::uint64_t> reloads{0}, reload_failures{0}, entries_restored{0};
+};
+
+// Tells the service manager what is going on ("READY=1", "RELOADING=1", …).
+using Notify = std::function<void(const std::string&)>;
+
+class Service {
+ public:
+  Service(ServiceOptions options, std::shared_ptr<spdlog::logger> log, Notify notify);
+  ~Service();
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  // Loads the registry, writes the snapshot, registers our entries.
+  Status start();
+  // Re-reads the registry; on success swaps it in and applies only the
+  // difference to the kernel table. On failure the old one stays in force.
+  Status reload();
+  // Puts back entries someone else removed; returns how many.
+  int check_entries();
+  // Removes our entries (unless keep_entries).
+  void stop();
+
+  // One request, one encoded reply frame. `fd` is the file passed with it.
+  std::string handle(const Peer& peer, const wire::Message& request, UniqueFd fd);
+  std::string status_json() const;
+
+  Counters& counters() { return counters_; }
+  const ServiceOptions& options() const { return options_; }
+
+ private:
+  struct State;
+  static std::string summary(const State& state);
+  Result<std::shared_ptr<const State>> load() const;
+  Status apply_entries(const State& state, const State* previous);
+  std::string decide(const wire::DecideRequest& request, UniqueFd fd);
+  std::string explain(const wire::DecideRequest& request, UniqueFd fd);
+
+  const ServiceOptions options_;
+  std::shared_ptr<spdlog::logger> log_;
+  Notify notify_;
+  std::atomic<std::shared_ptr<const State>> state_;
+  DecisionCache cache_;
+  Counters counters_;
+  mutable std::mutex admin_;  // reload, entry changes, stop
+  std::string last_error_;  // of the last failed reload; guarded by admin_
+  const std::chrono::system_clock::time_point started_;
+};
+
+}  // namespace scarlet::daemon
