@@ -82,9 +82,10 @@ struct RegistryChecks {
 
 class Registry {
  public:
-  // Parses and validates `files` in order; later files replace earlier
-  // formats and rules of the same name. Every problem found is reported, one
-  // "file:line:column: what is wrong" per line.
+  // Parses and validates `files` in order. A later file's format entry
+  // overrides the keys it sets (runtimes, flags, binfmt…) of the same format
+  // and keeps the rest; a later rule replaces one of the same name. Every
+  // problem found is reported, one "file:line:column: what is wrong" per line.
   static Result<Registry> parse(std::span<const RegistryFile> files, const RegistryChecks& checks);
 
   const FormatEntry* find(std::string_view id) const;

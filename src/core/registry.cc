@@ -65,15 +65,19 @@ class FileParser {
       }
   }
 
-  // The file's formats, given every rule of every file; replaces by id.
+  // The file's formats, given every rule of every file, merged key by key
+  // into those of earlier files.
   void parse_formats(const std::vector<Rule>& all_rules, std::map<std::string, FormatEntry, std::less<>>& formats) {
     const json& root = doc_.root();
     if (!root.is_object() || !root.contains("formats")) return;
     rules_ = &all_rules;
     const json& map = root["formats"];
     if (!map.is_object()) return fail("/formats", "\"formats\" must be an object keyed by format id");
-    for (const auto& [id, value] : map.items())
-      if (auto f = format(id, value, JsonDocument::child("/formats", id))) formats[id] = std::move(*f);
+    for (const auto& [id, value] : map.items()) {
+      auto earlier = formats.find(id);
+      if (auto f = format(id, value, JsonDocument::child("/formats", id), earlier == formats.end() ? nullptr : &earlier->second))
+        formats[id] = std::move(*f);
+    }
   }
 
  private:
@@ -319,14 +323,16 @@ class FileParser {
     return c;
   }
 
-  std::optional<FormatEntry> format(const std::string& id, const json& v, const std::string& p) {
+  // A format entry: the keys present in `v` replace those of `base` (the
+  // same format from an earlier file), the others are kept.
+  std::optional<FormatEntry> format(const std::string& id, const json& v, const std::string& p, const FormatEntry* base) {
     if (!is_format(id)) {
       fail_key(p, "unknown format id \"" + id + "\"" +
                       (id.starts_with("rule:") ? " (no rule of that name is defined)" : " (see the list in docs/registry.md)"));
       return std::nullopt;
     }
     if (!object(v, p, {"description", "enabled", "flags", "binfmt", "limits", "runtimes", "comment"})) return std::nullopt;
-    FormatEntry f;
+    FormatEntry f = base ? *base : FormatEntry{};
     f.id = id;
     f.where = doc_.where(p);
     if (auto d = string(v, p, "description")) f.description = *d;
@@ -342,6 +348,7 @@ class FileParser {
     }
     if (v.contains("binfmt")) {
       std::string bp = JsonDocument::child(p, "binfmt");
+      f.binfmt.clear();
       if (id.starts_with("rule:")) {
         fail(bp, "a rule's format takes its kernel entry from the rule; remove \"binfmt\"");
       } else {
@@ -355,19 +362,15 @@ class FileParser {
         else
           one(b, bp);
       }
-    } else if (id.starts_with("rule:")) {
-      auto r = std::find_if(rules_->begin(), rules_->end(), [&](const Rule& x) { return "rule:" + x.name == id; });
-      MatchSpec kernel = r->match;
-      if (!kernel.magic.empty()) kernel.extension.clear();  // the kernel matches one way; the module checks both
-      f.binfmt.push_back(kernel);
     }
     if (v.contains("limits"))
       if (auto l = limits(v["limits"], JsonDocument::child(p, "limits"))) f.limits = *l;
     if (!v.contains("runtimes")) {
-      fail(p, "a format needs \"runtimes\" (an empty list if none)");
+      if (!base) fail(p, "a format needs \"runtimes\" (an empty list if none)");
     } else if (!v["runtimes"].is_array()) {
       fail(JsonDocument::child(p, "runtimes"), "\"runtimes\" must be an array");
     } else {
+      f.runtimes.clear();
       const json& list = v["runtimes"];
       for (std::size_t i = 0; i < list.size(); ++i)
         if (auto c = runtime(list[i], JsonDocument::child(JsonDocument::child(p, "runtimes"), i)))
@@ -402,6 +405,15 @@ Result<Registry> Registry::parse(std::span<const RegistryFile> files, const Regi
   std::vector<Rule> all_rules;
   for (const auto& doc : docs) FileParser(doc, checks, errors).parse_rules(all_rules);
   for (const auto& doc : docs) FileParser(doc, checks, errors).parse_formats(all_rules, reg.formats_);
+  // A rule's format registers the rule's own match (by magic when it has
+  // one: the kernel matches one way, the module checks both).
+  for (auto& [id, f] : reg.formats_) {
+    if (!id.starts_with("rule:")) continue;
+    auto r = std::find_if(all_rules.begin(), all_rules.end(), [&](const Rule& x) { return "rule:" + x.name == id; });
+    MatchSpec kernel = r->match;
+    if (!kernel.magic.empty()) kernel.extension.clear();
+    f.binfmt = {kernel};
+  }
   if (!errors.empty()) {
     std::string all;
     for (const auto& e : errors) all += (all.empty() ? "" : "\n") + e;

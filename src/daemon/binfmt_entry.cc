@@ -114,13 +114,11 @@ bool overlaps(const MatchSpec& a, const MatchSpec& b) {
 }
 
 Plan plan_entries(const Registry& registry, const std::vector<std::string>& native_formats,
-                  const std::string& interpreter, const std::vector<NativeSample>& forbidden,
-                  const std::function<bool(const std::string&)>& runnable) {
+                  const std::string& interpreter, const std::vector<NativeSample>& forbidden) {
   Plan plan;
   for (const auto& [id, format] : registry.formats()) {
     if (format.binfmt.empty()) continue;
-    if (!format.enabled || std::find(native_formats.begin(), native_formats.end(), id) != native_formats.end() ||
-        !runnable(id)) {
+    if (!format.enabled || std::find(native_formats.begin(), native_formats.end(), id) != native_formats.end()) {
       plan.idle.push_back(id);
       continue;
     }

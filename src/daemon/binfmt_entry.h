@@ -8,7 +8,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -61,15 +60,14 @@ struct Plan {
   };
   std::vector<Wanted> entries;
   std::vector<Refused> refused;   // would match a native program, the shim or a runtime, or too long
-  std::vector<std::string> idle;  // formats left out: disabled, native here, or no runtime installed
+  std::vector<std::string> idle;  // formats without entries: disabled, or run natively here
 };
 
-// `runnable(format)` says whether a format has a usable runtime (only those
-// get entries: a format nothing here can run is better left to other tools).
-// `forbidden`: heads of files no entry may match (native programs, the
-// shim, the runtimes).
+// Every enabled format gets its entries, whether or not a runtime is
+// installed: a user then reads "msdos program, but no runtime is installed
+// (tried dosbox)" rather than "Exec format error". `forbidden`: heads of
+// files no entry may match (native programs, the shim, the runtimes).
 Plan plan_entries(const Registry& registry, const std::vector<std::string>& native_formats,
-                  const std::string& interpreter, const std::vector<NativeSample>& forbidden,
-                  const std::function<bool(const std::string&)>& runnable);
+                  const std::string& interpreter, const std::vector<NativeSample>& forbidden);
 
 }  // namespace scarlet::binfmt

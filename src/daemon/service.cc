@@ -90,13 +90,7 @@ Result<std::shared_ptr<const Service::State>> Service::load() const {
       for (const auto& file : {rt.path, rt.via})
         if (!file.empty() && ::access(file.c_str(), X_OK) == 0)
           if (auto d = state->dispatcher->sniff_file(file); d.ok() && d->native()) add_sample("the runtime " + file, file);
-  const Dispatcher& dispatcher = *state->dispatcher;
-  state->plan = binfmt::plan_entries(*state->registry, state->host.formats(), options_.shim, forbidden,
-                                     [&](const std::string& format) {
-                                       Status s;
-                                       dispatcher.runtime_for(format, s);
-                                       return s.ok();
-                                     });
+  state->plan = binfmt::plan_entries(*state->registry, state->host.formats(), options_.shim, forbidden);
   return std::shared_ptr<const State>(std::move(state));
 }
 

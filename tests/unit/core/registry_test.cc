@@ -180,9 +180,28 @@ TEST_CASE("registry: drop-ins merge in name order, replacing formats and rules",
   auto r = Registry::parse(*files, checks());
   REQUIRE(r.ok());
   CHECK(r->find("rule:bench")->runtimes[0].path == "/opt/bench2");
+  CHECK(r->find("rule:bench")->binfmt[0].magic == "SCARLETB");
   CHECK(r->find("rule:lua"));
   CHECK(r->find("elf:aarch64"));
   CHECK(r->sources().size() == 3);
+}
+
+TEST_CASE("registry: a drop-in overrides only the keys it sets", "[registry]") {
+  TempDir dir;
+  std::string main = dir.write("registry.json", R"({"version": 1, "formats": {"jar": {"description": "jars", "flags": "PF",
+    "binfmt": {"magic": "PK\\x03\\x04"}, "runtimes": [{"path": "/usr/bin/java", "args": ["-jar", "{binary}", "{args}"]}]}}})");
+  dir.write("registry.d/50-local.json", R"({"version": 1, "formats": {"jar": {"runtimes": [{"path": "/opt/java"}], "limits": {"nofile": 9}}}})");
+  auto files = read_registry_files(main);
+  REQUIRE(files.ok());
+  auto r = Registry::parse(*files, checks());
+  REQUIRE(r.ok());
+  const FormatEntry* jar = r->find("jar");
+  CHECK(jar->runtimes.size() == 1);
+  CHECK(jar->runtimes[0].path == "/opt/java");
+  CHECK(jar->binfmt.size() == 1);  // kept from the main file
+  CHECK(jar->flags == "PF");
+  CHECK(jar->description == "jars");
+  CHECK(jar->limits.size() == 1);
 }
 
 TEST_CASE("registry: one bad drop-in rejects the whole registry", "[registry]") {

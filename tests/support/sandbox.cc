@@ -1,0 +1,33 @@
+#include "support/sandbox.h"
+
+#include <sstream>
+
+#include "support/temp_dir.h"
+
+namespace scarlet::test {
+
+RunResult in_sandbox(const std::string& cli, const std::string& registry, const std::string& script,
+                     const std::string& input, const std::vector<std::string>& env) {
+  TempDir scratch;
+  std::vector<std::string> full_env = env;
+  full_env.push_back("CLI=" + cli);
+  full_env.push_back("T=" + scratch.path());
+  return run({cli, "--registry", registry, "sandbox", "--", "/bin/sh", "-c", script}, input, full_env);
+}
+
+std::map<std::string, std::string> sections(const std::string& out) {
+  std::map<std::string, std::string> result;
+  std::istringstream in(out);
+  std::string line, current;
+  while (std::getline(in, line)) {
+    if (line.starts_with("=== ")) {
+      current = line.substr(4);
+      result[current];
+    } else {
+      result[current] += line + "\n";
+    }
+  }
+  return result;
+}
+
+}  // namespace scarlet::test
