@@ -137,9 +137,14 @@ int run_sandbox(const Options& global, const SandboxOptions& o) {
   const std::string rundir_env = "SCARLET_RUNDIR=" + dir.path();
   pid_t daemon = spawn({self_exe(), "--registry", global.registry, "--run-dir", dir.path(), "daemon"},
                        {rundir_env, "NOTIFY_SOCKET=" + notify_path}, log.get(), true);
-  if (Status s = wait_ready(notify->get(), daemon); !s.ok()) {
+  Status ready = wait_ready(notify->get(), daemon);
+  // Nobody reads it from here on: close it, or the daemon's later
+  // notifications (RELOADING=1…) would fill its queue and block.
+  notify->reset();
+  ::unlink(notify_path.c_str());
+  if (!ready.ok()) {
     std::ifstream in(log_path);
-    std::cerr << "scarlet-dispatch sandbox: " << s.message() << ":\n" << std::string(std::istreambuf_iterator<char>(in), {});
+    std::cerr << "scarlet-dispatch sandbox: " << ready.message() << ":\n" << std::string(std::istreambuf_iterator<char>(in), {});
     stop(daemon);
     return 1;
   }
