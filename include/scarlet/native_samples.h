@@ -23,4 +23,9 @@ std::vector<NativeSample> native_samples(const HostAbi& host);
 // The first 256 bytes of the file at `path`, as a sample; nothing if unreadable.
 std::vector<NativeSample> file_sample(const std::string& what, const std::string& path);
 
+// Real programs every host runs: this program itself, the shell, env. Their
+// bytes beyond the ELF header (program headers, say) catch rules that the
+// synthetic headers cannot.
+std::vector<NativeSample> host_program_samples();
+
 }  // namespace scarlet

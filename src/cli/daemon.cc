@@ -10,6 +10,7 @@
 
 #include <boost/asio.hpp>
 #include <climits>
+#include <filesystem>
 #include <thread>
 
 #include "commands.h"
@@ -61,7 +62,7 @@ std::string default_shim() {
 int run_daemon(const Options& global, const DaemonOptions& o) {
   auto log = make_logger(o.log_level);
   daemon::ServiceOptions so;
-  so.registry = global.registry;
+  so.registry = std::filesystem::absolute(global.registry).lexically_normal();
   so.run_dir = global.run_dir;
   so.shim = o.shim.empty() ? default_shim() : o.shim;
   so.binfmt_dir = o.no_binfmt ? "" : o.binfmt_dir;

@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -21,6 +23,7 @@
 
 #include "commands.h"
 #include "sandbox/private_binfmt.h"
+#include "scarlet/build_config.h"
 #include "scarlet/run_dir.h"
 #include "scarlet/unique_fd.h"
 
@@ -41,6 +44,8 @@ class ScratchDir {
   ScratchDir() {
     char tmpl[] = "/tmp/scarlet-sandbox-XXXXXX";
     if (::mkdtemp(tmpl)) path_ = tmpl;
+    // Every user in the sandbox reaches the daemon here, as in /run.
+    if (!path_.empty()) ::chmod(path_.c_str(), 0755);
   }
   ~ScratchDir() {
     std::error_code ec;
@@ -102,6 +107,17 @@ pid_t spawn(const std::vector<std::string>& argv, const std::vector<std::string>
   ::_exit(errno == ENOENT ? 127 : 126);
 }
 
+// Binds `dir` over the default run directory (created, empty, if missing
+// and we may). False when that cannot be done, as for unprivileged users,
+// whose sandboxes hold no other user to run setuid programs anyway.
+// `created` says whether the (empty) directory is ours to remove afterwards.
+bool bind_default_run_dir(const std::string& dir, bool& created) {
+  created = ::mkdir(kDefaultRunDir, 0755) == 0;
+  if (::mount(dir.c_str(), kDefaultRunDir, nullptr, MS_BIND, nullptr) == 0) return true;
+  if (created) ::rmdir(kDefaultRunDir);
+  return false;
+}
+
 int exit_status(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
 
 void stop(pid_t daemon) {
@@ -127,6 +143,10 @@ int run_sandbox(const Options& global, const SandboxOptions& o) {
     std::cerr << "scarlet-dispatch sandbox: cannot create a run directory: " << std::strerror(errno) << "\n";
     return 1;
   }
+  // Setuid execs (AT_SECURE) ignore SCARLET_RUNDIR and look in the default
+  // run directory: show them ours there, in this mount namespace only.
+  bool created_default = false;
+  const bool at_default = bind_default_run_dir(dir.path(), created_default);
   const std::string notify_path = dir.path() + "/notify", log_path = dir.path() + "/daemon.log";
   auto notify = notify_socket(notify_path);
   UniqueFd log(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
@@ -160,6 +180,8 @@ int run_sandbox(const Options& global, const SandboxOptions& o) {
   ::sigaction(SIGINT, &old_int, nullptr);
   ::sigaction(SIGQUIT, &old_quit, nullptr);
   stop(daemon);
+  if (at_default) ::umount2(kDefaultRunDir, MNT_DETACH);
+  if (created_default) ::rmdir(kDefaultRunDir);
   return exit_status(status);
 }
 

@@ -11,7 +11,8 @@ namespace scarlet {
 Result<std::shared_ptr<const Registry>> parse_registry_for(const std::vector<RegistryFile>& files, const HostAbi& host,
                                                            const std::vector<NativeSample>& extra_samples) {
   RegistryChecks checks{builtin_formats(host), host.formats(), native_samples(host)};
-  checks.native_samples.insert(checks.native_samples.end(), extra_samples.begin(), extra_samples.end());
+  for (const auto& more : {host_program_samples(), extra_samples})
+    checks.native_samples.insert(checks.native_samples.end(), more.begin(), more.end());
   auto reg = Registry::parse(files, checks);
   if (!reg.ok()) return reg.status();
   return std::make_shared<const Registry>(std::move(reg).value());

@@ -80,6 +80,7 @@ Result<std::shared_ptr<const Service::State>> Service::load() const {
 
   // No entry may match a native program, the shim, or a runtime we exec.
   auto forbidden = native_samples(state->host);
+  for (const auto& s : host_program_samples()) forbidden.push_back(s);
   auto add_sample = [&](const std::string& what, const std::string& path) {
     auto s = file_sample(what, path);
     forbidden.insert(forbidden.end(), s.begin(), s.end());
@@ -89,7 +90,11 @@ Result<std::shared_ptr<const Service::State>> Service::load() const {
     for (const auto& rt : format.runtimes)
       for (const auto& file : {rt.path, rt.via})
         if (!file.empty() && ::access(file.c_str(), X_OK) == 0)
-          if (auto d = state->dispatcher->sniff_file(file); d.ok() && d->native()) add_sample("the runtime " + file, file);
+          // Runtimes exec'd as they are: native ones, and those a rule claims
+          // (which would otherwise look foreign; a chained aarch64 runtime,
+          // say, is meant to match its format's entry).
+          if (auto d = state->dispatcher->sniff_file(file); d.ok() && (d->native() || d->module == "rule"))
+            add_sample("the runtime " + file, file);
   state->plan = binfmt::plan_entries(*state->registry, state->host.formats(), options_.shim, forbidden);
   return std::shared_ptr<const State>(std::move(state));
 }

@@ -12,8 +12,9 @@
 
 namespace scarlet::sandbox {
 
-// Moves this process into the new namespaces, as uid 0 there (mapped to the
-// caller's own uid), and mounts the private binfmt_misc on `binfmt_dir`.
+// Moves this process into the new namespaces and mounts the private
+// binfmt_misc on `binfmt_dir`. Root keeps every id mapped as it is; any other
+// user becomes uid 0 inside, mapped to itself.
 Status enter_private_binfmt(const std::string& binfmt_dir = "/proc/sys/fs/binfmt_misc");
 
 }  // namespace scarlet::sandbox
