@@ -22,7 +22,8 @@ namespace scarlet {
 // entry may match, on top of the synthetic native headers.
 Result<std::shared_ptr<const Registry>> parse_registry_for(const std::vector<RegistryFile>& files, const HostAbi& host,
                                                            const std::vector<NativeSample>& extra_samples = {});
-// read_registry_files + parse_registry_for.
+// read_registry_files + parse_registry_for, with this host's own programs
+// (host_program_samples) among the samples. `host` must be this host.
 Result<std::shared_ptr<const Registry>> load_registry(const std::string& main_path, const HostAbi& host,
                                                       const std::vector<NativeSample>& extra_samples = {});
 

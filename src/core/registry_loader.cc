@@ -11,8 +11,7 @@ namespace scarlet {
 Result<std::shared_ptr<const Registry>> parse_registry_for(const std::vector<RegistryFile>& files, const HostAbi& host,
                                                            const std::vector<NativeSample>& extra_samples) {
   RegistryChecks checks{builtin_formats(host), host.formats(), native_samples(host)};
-  for (const auto& more : {host_program_samples(), extra_samples})
-    checks.native_samples.insert(checks.native_samples.end(), more.begin(), more.end());
+  checks.native_samples.insert(checks.native_samples.end(), extra_samples.begin(), extra_samples.end());
   auto reg = Registry::parse(files, checks);
   if (!reg.ok()) return reg.status();
   return std::make_shared<const Registry>(std::move(reg).value());
@@ -22,7 +21,9 @@ Result<std::shared_ptr<const Registry>> load_registry(const std::string& main_pa
                                                       const std::vector<NativeSample>& extra_samples) {
   auto files = read_registry_files(main_path);
   if (!files.ok()) return files.status();
-  return parse_registry_for(*files, host, extra_samples);
+  auto samples = host_program_samples();
+  samples.insert(samples.end(), extra_samples.begin(), extra_samples.end());
+  return parse_registry_for(*files, host, samples);
 }
 
 std::string registry_snapshot(const std::vector<RegistryFile>& files) {

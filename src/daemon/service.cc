@@ -72,7 +72,7 @@ Result<std::shared_ptr<const Service::State>> Service::load() const {
   auto files = read_registry_files(options_.registry);
   if (!files.ok()) return files.status();
   state->files = std::move(files).value();
-  auto registry = parse_registry_for(state->files, state->host);
+  auto registry = parse_registry_for(state->files, state->host, host_program_samples());
   if (!registry.ok()) return registry.status();
   state->registry = *registry;
   state->dispatcher = std::make_unique<Dispatcher>(state->registry, state->host, TrustPolicy::detect());
