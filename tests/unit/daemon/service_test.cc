@@ -1,0 +1,109 @@
+// The service without the kernel table (binfmt_dir empty) and without a
+// socket: requests in, reply frames out.
+#include "daemon/service.h"
+
+#include <fcntl.h>
+#include <spdlog/sinks/null_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "scarlet/run_dir.h"
+#include "support/temp_dir.h"
+
+using namespace scarlet;
+using namespace scarlet::daemon;
+using namespace scarlet::test;
+
+namespace {
+
+struct Fixture {
+  TempDir dir;
+  std::vector<std::string> notified;
+  std::unique_ptr<Service> service;
+
+  Fixture() {
+    dir.write("bin/rt", "#!/bin/sh\n", 0755);
+    write_registry(R"("args": ["{binary}", "{args}"])");
+    ServiceOptions o{dir.path() + "/registry.json", dir.path(), dir.path() + "/shim", "", false, 16};
+    auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+    service = std::make_unique<Service>(o, log, [this](const std::string& s) { notified.push_back(s); });
+    REQUIRE(service->start().ok());
+  }
+  void write_registry(const std::string& args) {
+    dir.write("registry.json", R"({"version": 1, "rules": [{"name": "bench", "magic": "SCARLETB"}],
+      "formats": {"rule:bench": {"runtimes": [{"path": ")" + dir.path() + R"(/bin/rt", )" + args + "}]}}}");
+  }
+  wire::DecideReply decide(const std::string& path, uid_t uid = 1000) {
+    UniqueFd fd(::open(path.c_str(), O_RDONLY));
+    std::string frame = wire::encode(wire::DecideRequest{path, std::nullopt, 3, {}});
+    std::string reply = service->handle(Peer{1, uid, uid}, {wire::Type::decide, frame.substr(wire::kHeaderSize)}, std::move(fd));
+    return *wire::decode_decide_reply(reply.substr(wire::kHeaderSize));
+  }
+  wire::TextReply admin(wire::Type type, uid_t uid) {
+    std::string reply = service->handle(Peer{1, uid, uid}, {type, ""}, UniqueFd());
+    return *wire::decode_text_reply(reply.substr(wire::kHeaderSize));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("service: decides from the passed fd and caches successes", "[service]") {
+  Fixture f;
+  std::string prog = f.dir.write("prog", "SCARLETB", 0755);
+  auto r = f.decide(prog);
+  CHECK(r.exit_code == 0);
+  CHECK(r.argv == std::vector<std::string>{f.dir.path() + "/bin/rt", prog});
+  CHECK(r.args_at == 2);
+  f.decide(prog);
+  CHECK(f.service->counters().cache_hits == 1);
+  std::string other = f.dir.write("other", "nothing known", 0755);
+  CHECK(f.decide(other).exit_code == 126);
+  CHECK(f.service->counters().refusals == 1);
+  CHECK(f.notified.front().starts_with("READY=1\nSTATUS=Serving"));
+  // The shim falls back on exactly this registry.
+  CHECK(read_file(snapshot_path(f.dir.path())).find("SCARLETB") != std::string::npos);
+}
+
+TEST_CASE("service: a decide request without a file is refused", "[service]") {
+  Fixture f;
+  std::string frame = wire::encode(wire::DecideRequest{"/p", std::nullopt, 3, {}});
+  std::string reply = f.service->handle(Peer{}, {wire::Type::decide, frame.substr(wire::kHeaderSize)}, UniqueFd());
+  auto r = wire::decode_decide_reply(reply.substr(wire::kHeaderSize));
+  CHECK(r->exit_code == 126);
+  CHECK(r->message == "no regular file was passed with the request");
+}
+
+TEST_CASE("service: reload swaps the registry, or keeps it when the new one is bad", "[service]") {
+  Fixture f;
+  std::string prog = f.dir.write("prog", "SCARLETB", 0755);
+  f.decide(prog);
+  f.write_registry(R"("args": ["--new", "{binary}"])");
+  CHECK(f.admin(wire::Type::reload, 0).text == "reloaded");
+  CHECK(f.decide(prog).argv[1] == "--new");  // and the cache was dropped
+  CHECK(f.notified.at(1) == "RELOADING=1");
+
+  f.dir.write("registry.json", "{ broken");
+  auto bad = f.admin(wire::Type::reload, 0);
+  CHECK(bad.exit_code == 1);
+  CHECK(bad.text.starts_with(f.dir.path() + "/registry.json:1:3: syntax error"));
+  CHECK(f.decide(prog).argv[1] == "--new");  // the previous registry stays in force
+  auto status = nlohmann::json::parse(f.admin(wire::Type::status, 0).text);
+  CHECK(status["registry"]["last_reload_error"].get<std::string>().find("syntax error") != std::string::npos);
+  CHECK(status["counters"]["reload_failures"] == 1);
+  CHECK(status["counters"]["reloads"] == 1);
+}
+
+TEST_CASE("service: admin requests are for root only", "[service]") {
+  Fixture f;
+  for (auto type : {wire::Type::status, wire::Type::reload}) {
+    auto r = f.admin(type, 1000);
+    CHECK(r.exit_code == 126);
+    CHECK(r.text == "permission denied: only root may do that");
+  }
+  CHECK(f.service->counters().admin_denied == 2);
+  auto status = nlohmann::json::parse(f.admin(wire::Type::status, 0).text);
+  for (const char* key : {"pid", "socket", "entries", "runtimes", "counters", "registry", "other_entries"})
+    CHECK(status.contains(key));
+}
