@@ -11,7 +11,7 @@ struct RunResult {
   std::string out, err;
 };
 
-// Runs argv[0] (a path) with `input` on stdin; `env` entries "NAME=value"
+// Runs argv[0] (a path, or a name looked up in PATH) with `input` on stdin; `env` entries "NAME=value"
 // are added to the inherited environment.
 RunResult run(const std::vector<std::string>& argv, const std::string& input = "",
               const std::vector<std::string>& env = {});
