@@ -4,6 +4,8 @@
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
@@ -60,6 +62,13 @@ std::string default_shim() {
 }  // namespace
 
 int run_daemon(const Options& global, const DaemonOptions& o) {
+  // Until the handlers below exist, a SIGTERM must wait, not kill us halfway
+  // through registering entries.
+  sigset_t handled;
+  sigemptyset(&handled);
+  for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&handled, sig);
+  ::pthread_sigmask(SIG_BLOCK, &handled, nullptr);
+
   auto log = make_logger(o.log_level);
   daemon::ServiceOptions so;
   so.registry = std::filesystem::absolute(global.registry).lexically_normal();
@@ -80,7 +89,9 @@ int run_daemon(const Options& global, const DaemonOptions& o) {
   if (activated) {
     listener.reset(SD_LISTEN_FDS_START);
   } else {
-    auto l = daemon::listen_unix(socket_path(global.run_dir));
+    // Bound under a temporary name and renamed into place once we serve:
+    // whoever sees the socket finds a daemon ready to answer.
+    auto l = daemon::listen_unix(socket_path(global.run_dir) + ".starting");
     if (!l.ok()) {
       log->error("{}", l.status().message());
       return 1;
@@ -91,6 +102,7 @@ int run_daemon(const Options& global, const DaemonOptions& o) {
   daemon::Service service(so, log, notify);
   if (Status s = service.start(); !s.ok()) {
     log->error("cannot start: {}", s.message());
+    if (!activated) ::unlink((socket_path(global.run_dir) + ".starting").c_str());
     return 1;
   }
   log->info("serving on {}{} with {} threads; shim {}", socket_path(global.run_dir), activated ? " (socket activation)" : "",
@@ -118,6 +130,12 @@ int run_daemon(const Options& global, const DaemonOptions& o) {
   watch();
 
   boost::asio::signal_set signals(io, SIGTERM, SIGINT, SIGHUP);
+  ::pthread_sigmask(SIG_UNBLOCK, &handled, nullptr);
+  if (!activated && ::rename((socket_path(global.run_dir) + ".starting").c_str(), socket_path(global.run_dir).c_str()) != 0) {
+    log->error("cannot put the socket in place: {}", std::strerror(errno));
+    service.stop();
+    return 1;
+  }
   std::function<void()> on_signal = [&] {
     signals.async_wait([&](const boost::system::error_code& ec, int sig) {
       if (ec) return;
@@ -135,6 +153,7 @@ int run_daemon(const Options& global, const DaemonOptions& o) {
   };
   on_signal();
 
+  sd_notify(0, "READY=1");
   std::vector<std::thread> pool;
   for (unsigned i = 1; i < o.threads; ++i) pool.emplace_back([&] { io.run(); });
   io.run();

@@ -125,7 +125,7 @@ Status Service::start() {
   state_.store(*state);
   log_->info("registry loaded from {} ({} formats, {} entries registered, {} refused)", options_.registry,
              (*state)->registry->formats().size(), (*state)->plan.entries.size(), (*state)->plan.refused.size());
-  notify_("READY=1\nSTATUS=" + summary(**state));
+  notify_("STATUS=" + summary(**state));  // READY=1 comes when the socket serves
   return {};
 }
 

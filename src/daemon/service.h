@@ -62,7 +62,8 @@ class Service {
   Service(const Service&) = delete;
   Service& operator=(const Service&) = delete;
 
-  // Loads the registry, writes the snapshot, registers our entries.
+  // Loads the registry, writes the snapshot, registers our entries. The
+  // caller says READY=1 once it serves.
   Status start();
   // Re-reads the registry; on success swaps it in and applies only the
   // difference to the kernel table. On failure the old one stays in force.

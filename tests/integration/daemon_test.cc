@@ -66,7 +66,7 @@ echo '=== left'; ls $B | grep -v -e register -e status
   CHECK(s["left"] == "qemu-aarch64\nsomeone-else\n");  // ours are gone, theirs stay
 }
 
-TEST_CASE("daemon: a reload applies only the difference; SIGHUP reloads too", "[daemon]") {
+TEST_CASE("daemon: a reload applies only the difference, and SIGHUP reloads too", "[daemon]") {
   TempDir dir;
   std::string reg = dir.write("registry.json", read_file(kRegistry));
   dir.write("disable-jar.json", R"({"version": 1, "formats": {"jar": {"enabled": false}}})");

@@ -61,7 +61,7 @@ TEST_CASE("service: decides from the passed fd and caches successes", "[service]
   std::string other = f.dir.write("other", "nothing known", 0755);
   CHECK(f.decide(other).exit_code == 126);
   CHECK(f.service->counters().refusals == 1);
-  CHECK(f.notified.front().starts_with("READY=1\nSTATUS=Serving"));
+  CHECK(f.notified.front().starts_with("STATUS=Serving"));
   // The shim falls back on exactly this registry.
   CHECK(read_file(snapshot_path(f.dir.path())).find("SCARLETB") != std::string::npos);
 }
