@@ -407,9 +407,10 @@ Result<Registry> Registry::parse(std::span<const RegistryFile> files, const Regi
   for (const auto& doc : docs) FileParser(doc, checks, errors).parse_formats(all_rules, reg.formats_);
   // A rule's format registers the rule's own match (by magic when it has
   // one: the kernel matches one way, the module checks both).
-  for (auto& [id, f] : reg.formats_) {
-    if (!id.starts_with("rule:")) continue;
-    auto r = std::find_if(all_rules.begin(), all_rules.end(), [&](const Rule& x) { return "rule:" + x.name == id; });
+  for (auto& [format_id, f] : reg.formats_) {
+    if (!format_id.starts_with("rule:")) continue;
+    const std::string name = format_id.substr(5);  // a plain variable: clang 14 cannot capture bindings
+    auto r = std::find_if(all_rules.begin(), all_rules.end(), [&](const Rule& x) { return x.name == name; });
     MatchSpec kernel = r->match;
     if (!kernel.magic.empty()) kernel.extension.clear();
     f.binfmt = {kernel};
