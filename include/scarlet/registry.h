@@ -68,6 +68,14 @@ struct FormatEntry {
   std::string where;
 };
 
+// When another tool's binfmt_misc entry (binfmt-support, systemd-binfmt,
+// WSLInterop) matches the same files as one of ours, the kernel uses the one
+// registered last.
+enum class Precedence {
+  ours,    // register ours over theirs, and again whenever they re-register
+  theirs,  // leave theirs in charge: do not register ours while theirs exists
+};
+
 struct RegistryFile {
   std::string path;  // for messages
   std::string text;
@@ -92,9 +100,11 @@ class Registry {
   const std::map<std::string, FormatEntry, std::less<>>& formats() const { return formats_; }
   const std::vector<Rule>& rules() const { return rules_; }
   const std::vector<std::string>& sources() const { return sources_; }
+  Precedence precedence() const { return precedence_; }
 
  private:
   std::map<std::string, FormatEntry, std::less<>> formats_;
+  Precedence precedence_ = Precedence::ours;
   std::vector<Rule> rules_;
   std::vector<std::string> sources_;
 };

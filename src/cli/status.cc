@@ -38,11 +38,11 @@ void print_status(const json& s) {
                 e["active"] == true ? "active" : e["registered"] == true ? "disabled" : "missing", str(e["flags"]).c_str());
   for (const auto& e : s["refused_entries"]) std::cout << "  refused " << str(e["name"]) << ": " << str(e["reason"]) << "\n";
   if (!s["other_entries"].empty()) {
-    std::cout << "other tools' entries overlapping ours:\n";
+    std::cout << "other tools' entries overlapping ours (precedence " << str(s["precedence"]) << "):\n";
     for (const auto& e : s["other_entries"]) {
       std::cout << "  " << str(e["name"]) << " (" << str(e["interpreter"]) << ") overlaps";
       for (const auto& o : e["overlaps"]) std::cout << " " << str(o);
-      std::cout << "\n";
+      std::cout << "; the kernel uses " << str(e["kernel_uses"]) << "\n";
     }
   }
   std::cout << "runtimes:\n";

@@ -48,9 +48,14 @@ class FileParser {
       : doc_(doc), checks_(checks), errors_(errors) {}
 
   // The file's top level and its rules, merged into `rules` by name.
-  void parse_rules(std::vector<Rule>& rules) {
+  void parse_rules(std::vector<Rule>& rules, Precedence& precedence) {
     const json& root = doc_.root();
-    if (!object(root, "", {"version", "rules", "formats", "comment"})) return;
+    if (!object(root, "", {"version", "rules", "formats", "precedence", "comment"})) return;
+    if (auto p = string(root, "", "precedence")) {
+      if (*p == "ours") precedence = Precedence::ours;
+      else if (*p == "theirs") precedence = Precedence::theirs;
+      else fail("/precedence", "\"precedence\" is \"ours\" or \"theirs\"");
+    }
     if (!root.contains("version")) fail("", "missing \"version\": 1");
     else if (!root["version"].is_number_integer() || root["version"].get<long long>() != 1)
       fail("/version", "unsupported version (this is scarlet-dispatch registry version 1)");
@@ -403,7 +408,7 @@ Result<Registry> Registry::parse(std::span<const RegistryFile> files, const Regi
     reg.sources_.push_back(f.path);
   }
   std::vector<Rule> all_rules;
-  for (const auto& doc : docs) FileParser(doc, checks, errors).parse_rules(all_rules);
+  for (const auto& doc : docs) FileParser(doc, checks, errors).parse_rules(all_rules, reg.precedence_);
   for (const auto& doc : docs) FileParser(doc, checks, errors).parse_formats(all_rules, reg.formats_);
   // A rule's format registers the rule's own match (by magic when it has
   // one: the kernel matches one way, the module checks both).

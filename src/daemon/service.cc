@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "coexistence.h"
 #include "scarlet/build_config.h"
 #include "scarlet/decision_json.h"
 #include "scarlet/registry_loader.h"
@@ -103,16 +104,27 @@ Status Service::apply_entries(const State& state, const State* previous) {
   if (options_.binfmt_dir.empty()) return {};
   binfmt::BinfmtTable table(options_.binfmt_dir);
   if (Status s = table.ensure_mounted(); !s.ok()) return s;
-  std::vector<binfmt::Entry> wanted;
-  for (const auto& w : state.plan.entries) wanted.push_back(w.entry);
+  auto kernel = table.list();
+  if (!kernel.ok()) return kernel.status();
+  // Registering now puts ours after every entry present: all count as seen.
+  auto plan = binfmt::reconcile(planned(state), *kernel, binfmt::others(*kernel), state.registry->precedence());
   std::vector<std::string> problems;
-  auto changes = table.sync(wanted, problems);
+  auto changes = table.sync(plan.wanted, problems);
   if (!changes.ok()) return changes.status();
   for (const auto& c : *changes) log_->info("binfmt_misc: {}", c);
   for (const auto& p : problems) log_->error("binfmt_misc: {}", p);
+  for (const auto& y : plan.yielded) log_->info("binfmt_misc: not registering {}: {} is in charge (precedence \"theirs\")", y.ours, y.theirs);
   if (!previous || previous->plan.refused.size() != state.plan.refused.size())
     for (const auto& r : state.plan.refused) log_->warn("binfmt_misc: not registering {} ({}): {}", r.name, r.format, r.reason);
+  if (auto now = table.list(); now.ok()) others_seen_ = binfmt::others(*now);
+  yielded_ = plan.yielded;
   return {};
+}
+
+std::vector<binfmt::Entry> Service::planned(const State& state) {
+  std::vector<binfmt::Entry> out;
+  for (const auto& w : state.plan.entries) out.push_back(w.entry);
+  return out;
 }
 
 Status Service::start() {
@@ -161,19 +173,36 @@ int Service::check_entries() {
   if (::access((options_.binfmt_dir + "/register").c_str(), F_OK) != 0) {
     if (Status s = table.ensure_mounted(); !s.ok()) return 0;
   }
-  auto current = table.list();
-  if (!current.ok()) return 0;
+  auto kernel = table.list();
+  if (!kernel.ok()) return 0;
+  auto plan = binfmt::reconcile(planned(*state), *kernel, others_seen_, state->registry->precedence());
+  // Another tool registered after us: register ours again, after them.
+  for (const auto& name : plan.reregister) {
+    auto w = std::find_if(plan.wanted.begin(), plan.wanted.end(), [&](const binfmt::Entry& e) { return e.name == name; });
+    if (table.remove(name).ok() && table.add(*w).ok())
+      log_->warn("binfmt_misc: another tool registered an entry overlapping {}; registered ours again after it "
+                 "(precedence \"ours\")", name);
+  }
   int restored = 0;
-  for (const auto& w : state->plan.entries) {
-    bool present = std::any_of(current->begin(), current->end(), [&](const binfmt::Entry& e) { return e.name == w.entry.name; });
+  for (const auto& w : plan.wanted) {
+    bool present = std::any_of(kernel->begin(), kernel->end(), [&](const binfmt::Entry& e) { return e.name == w.name; });
     if (present) continue;
-    if (Status s = table.add(w.entry); s.ok()) {
-      ++restored;
-      log_->warn("binfmt_misc: {} had been removed by someone else; registered it again", w.entry.name);
+    bool was_yielded = std::any_of(yielded_.begin(), yielded_.end(), [&](const auto& y) { return y.ours == w.name; });
+    if (Status s = table.add(w); !s.ok()) {
+      log_->error("binfmt_misc: cannot register {}: {}", w.name, s.message());
+    } else if (was_yielded) {
+      log_->info("binfmt_misc: the entry in charge of {}'s files is gone; registered {}", w.name, w.name);
     } else {
-      log_->error("binfmt_misc: cannot restore {}: {}", w.entry.name, s.message());
+      ++restored;
+      log_->warn("binfmt_misc: {} had been removed by someone else; registered it again", w.name);
     }
   }
+  for (const auto& y : plan.yielded)
+    if (std::any_of(kernel->begin(), kernel->end(), [&](const binfmt::Entry& e) { return e.name == y.ours; }) &&
+        table.remove(y.ours).ok())
+      log_->info("binfmt_misc: {} now handles {}'s files; removed {} (precedence \"theirs\")", y.theirs, y.ours, y.ours);
+  if (auto now = table.list(); now.ok()) others_seen_ = binfmt::others(*now);
+  yielded_ = plan.yielded;
   counters_.entries_restored += static_cast<std::uint64_t>(restored);
   return restored;
 }
@@ -291,16 +320,26 @@ std::string Service::status_json() const {
   for (const auto& r : state->plan.refused) refused.push_back({{"name", r.name}, {"format", r.format}, {"reason", r.reason}});
   out["refused_entries"] = refused;
   out["idle_formats"] = state->plan.idle;
+  // For files both match, the kernel uses the entry registered last: ours
+  // when registered (we re-register after theirs with precedence "ours"),
+  // theirs when ours stand back or are missing.
   json others = json::array();
   for (const auto& k : kernel) {
     if (binfmt::is_ours(k.name)) continue;
     json overlapping = json::array();
-    for (const auto& w : state->plan.entries)
-      if (binfmt::overlaps(k.match, w.entry.match)) overlapping.push_back(w.entry.name);
+    std::string kernel_uses = k.name;
+    for (const auto& w : state->plan.entries) {
+      if (!binfmt::overlaps(k.match, w.entry.match)) continue;
+      overlapping.push_back(w.entry.name);
+      bool ours_registered = std::any_of(kernel.begin(), kernel.end(), [&](const binfmt::Entry& e) { return e.name == w.entry.name; });
+      if (ours_registered && k.enabled && state->registry->precedence() == Precedence::ours) kernel_uses = w.entry.name;
+    }
     if (!overlapping.empty())
-      others.push_back({{"name", k.name}, {"interpreter", k.interpreter}, {"enabled", k.enabled}, {"overlaps", overlapping}});
+      others.push_back({{"name", k.name}, {"interpreter", k.interpreter}, {"enabled", k.enabled}, {"overlaps", overlapping},
+                        {"kernel_uses", kernel_uses}});
   }
   out["other_entries"] = others;
+  out["precedence"] = state->registry->precedence() == Precedence::ours ? "ours" : "theirs";
 
   json runtimes = json::object();
   for (const auto& [id, format] : state->registry->formats()) {

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "binfmt_table.h"
+#include "coexistence.h"
 #include "decision_cache.h"
 #include "scarlet/dispatcher.h"
 #include "scarlet/protocol.h"
@@ -68,7 +69,8 @@ class Service {
   // Re-reads the registry; on success swaps it in and applies only the
   // difference to the kernel table. On failure the old one stays in force.
   Status reload();
-  // Puts back entries someone else removed; returns how many.
+  // Puts back entries someone else removed (returning how many), and keeps
+  // the registry's precedence against other tools' entries.
   int check_entries();
   // Removes our entries (unless keep_entries).
   void stop();
@@ -85,6 +87,7 @@ class Service {
   static std::string summary(const State& state);
   Result<std::shared_ptr<const State>> load() const;
   Status apply_entries(const State& state, const State* previous);
+  static std::vector<binfmt::Entry> planned(const State& state);
   std::string decide(const wire::DecideRequest& request, UniqueFd fd);
   std::string explain(const wire::DecideRequest& request, UniqueFd fd);
 
@@ -96,6 +99,10 @@ class Service {
   Counters counters_;
   mutable std::mutex admin_;  // reload, entry changes, stop
   std::string last_error_;  // of the last failed reload; guarded by admin_
+  // Other tools' entries as they were when ours were last registered, and
+  // ours kept away by theirs; guarded by admin_.
+  std::vector<binfmt::Entry> others_seen_;
+  std::vector<binfmt::Coexistence::Yield> yielded_;
   const std::chrono::system_clock::time_point started_;
 };
 
