@@ -70,7 +70,8 @@ Parsed parse(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return {std::nullopt, app.exit(e)};
+    // --help and --version end here with 0; any usage error is exit 2.
+    return {std::nullopt, app.exit(e) == 0 ? 0 : 2};
   }
   o.registry_given = registry->count() > 0;
   return {std::move(o), 0};

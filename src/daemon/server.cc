@@ -1,5 +1,6 @@
 #include "server.h"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -9,14 +10,26 @@
 #include <map>
 #include <mutex>
 
+#include "request_inbox.h"
+
 namespace scarlet::daemon {
 
 namespace asio = boost::asio;
 using stream = asio::local::stream_protocol;
 
+// Connections are served in two ways. A client that has sent its whole
+// request by the time it is accepted (the shim sends right after connect,
+// so nearly every one has) is answered at once on the accepting thread: no
+// Asio socket, strand or timer, and no epoll registration — each of those
+// costs syscalls and cross-thread wake-ups on every exec. Only a client that
+// is not done yet, or a reply that does not fit the socket buffer, becomes a
+// Connection, with a deadline, subject to the connection caps.
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Impl(asio::io_context& io_, UniqueFd listener, ServerOptions o, Handler h, Counters& c)
-      : io(io_), acceptor(io_), options(o), handler(std::move(h)), counters(c) {
+      : io(io_), acceptor(io_), options(o), handler(std::move(h)), counters(c),
+        spare(::open("/dev/null", O_RDONLY | O_CLOEXEC)) {
+    // Threads race to accept: whoever loses must get EAGAIN, not block.
+    ::fcntl(listener.get(), F_SETFL, ::fcntl(listener.get(), F_GETFL) | O_NONBLOCK);
     acceptor.assign(stream(), listener.release());
   }
 
@@ -25,36 +38,55 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   const ServerOptions options;
   const Handler handler;
   Counters& counters;
+  UniqueFd spare;    // given up to accept (and shed) a client when fds run out
   std::mutex mutex;  // guards the connection counts
   std::size_t active = 0;
   std::map<uid_t, std::size_t> per_user;
 
-  void accept();
-  bool admit(const Peer& peer);
+  void wait_for_clients();
+  void on_clients();
+  void serve(UniqueFd sock);
+  void respond(UniqueFd sock, const Peer& peer, Inbox& inbox);
+  bool admit(const Peer& peer, bool always = false);
   void release(const Peer& peer);
 };
 
 namespace {
 
+// A client served asynchronously: still sending its request, or still
+// receiving a long reply. Dropped at its deadline.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(std::shared_ptr<Server::Impl> server, stream::socket socket, Peer peer)
-      : server_(std::move(server)), socket_(std::move(socket)), timer_(socket_.get_executor()), peer_(peer),
-        reader_(wire::kMaxRequest) {}
+  Connection(std::shared_ptr<Server::Impl> server, UniqueFd sock, Peer peer, Inbox inbox)
+      : server_(std::move(server)), socket_(asio::make_strand(server_->io)), timer_(socket_.get_executor()), peer_(peer),
+        inbox_(std::move(inbox)) {
+    boost::system::error_code ec;
+    socket_.assign(stream(), sock.get(), ec);
+    if (!ec) sock.release();
+  }
   ~Connection() { server_->release(peer_); }
 
-  void start() {
-    timer_.expires_after(server_->options.deadline);
-    timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
-      if (ec) return;  // cancelled: the reply went out
-      ++self->server_->counters.timeouts;
-      self->close();
-    });
-    socket_.non_blocking(true);
+  void wait_for_request() {
+    arm_deadline();
     wait_readable();
   }
 
+  void send_rest(std::string reply, std::size_t sent) {
+    reply_ = std::move(reply);
+    arm_deadline();
+    write_from(sent);
+  }
+
  private:
+  void arm_deadline() {
+    timer_.expires_after(server_->options.deadline);
+    timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      if (ec) return;  // cancelled: the connection is done
+      ++self->server_->counters.timeouts;
+      self->close();
+    });
+  }
+
   void wait_readable() {
     socket_.async_wait(stream::socket::wait_read, [self = shared_from_this()](const boost::system::error_code& ec) {
       if (ec) return self->close();
@@ -63,39 +95,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void on_readable() {
-    char buf[4096];
-    struct iovec iov = {buf, sizeof buf};
-    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int) * 4)];
-    struct msghdr msg {};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    ssize_t n = ::recvmsg(socket_.native_handle(), &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return wait_readable();
-    // Keep the first fd passed; close any others, and drop the client if the
-    // kernel had to truncate its ancillary data.
-    for (struct cmsghdr* c = CMSG_FIRSTHDR(&msg); n >= 0 && c; c = CMSG_NXTHDR(&msg, c)) {
-      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
-      std::size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-      for (std::size_t i = 0; i < count; ++i) {
-        int fd;
-        std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
-        if (!fd_) fd_.reset(fd);
-        else ::close(fd);
-      }
+    switch (inbox_.receive(socket_.native_handle())) {
+      case Inbox::Outcome::incomplete: return wait_readable();
+      case Inbox::Outcome::garbage: ++server_->counters.garbage; return close();
+      case Inbox::Outcome::closed: return close();
+      case Inbox::Outcome::complete: break;
     }
-    if (n <= 0 || (msg.msg_flags & MSG_CTRUNC)) return close();
-    if (Status s = reader_.feed(buf, static_cast<std::size_t>(n)); !s.ok()) {
-      ++server_->counters.garbage;
-      return close();
-    }
-    auto request = reader_.next();
-    if (!request) return wait_readable();
-    reply_ = server_->handler(peer_, *request, std::move(fd_));
-    asio::async_write(socket_, asio::buffer(reply_), [self = shared_from_this()](const boost::system::error_code&, std::size_t) {
-      self->close();
-    });
+    reply_ = server_->handler(peer_, inbox_.take_request(), inbox_.take_fd());
+    write_from(0);
+  }
+
+  void write_from(std::size_t sent) {
+    asio::async_write(socket_, asio::buffer(reply_.data() + sent, reply_.size() - sent),
+                      [self = shared_from_this()](const boost::system::error_code&, std::size_t) { self->close(); });
   }
 
   void close() {
@@ -108,8 +120,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   stream::socket socket_;
   asio::steady_timer timer_;
   Peer peer_;
-  wire::FrameReader reader_;
-  UniqueFd fd_;
+  Inbox inbox_;
   std::string reply_;
 };
 
@@ -124,10 +135,10 @@ Peer peer_of(int fd) {
 
 }  // namespace
 
-bool Server::Impl::admit(const Peer& peer) {
+bool Server::Impl::admit(const Peer& peer, bool always) {
   std::lock_guard lock(mutex);
-  if (active >= options.max_connections) return false;
-  if (peer.uid != 0 && per_user[peer.uid] >= options.max_per_user) return false;
+  if (!always && active >= options.max_connections) return false;
+  if (!always && peer.uid != 0 && per_user[peer.uid] >= options.max_per_user) return false;
   ++active;
   ++per_user[peer.uid];
   return true;
@@ -139,22 +150,60 @@ void Server::Impl::release(const Peer& peer) {
   if (--per_user[peer.uid] == 0) per_user.erase(peer.uid);
 }
 
-void Server::Impl::accept() {
-  acceptor.async_accept(asio::make_strand(io), [self = shared_from_this()](const boost::system::error_code& ec,
-                                                                          stream::socket socket) {
-    if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
-    if (!ec) {
-      Peer peer = peer_of(socket.native_handle());
-      if (self->admit(peer)) {
-        std::make_shared<Connection>(self, std::move(socket), peer)->start();
-      } else {
-        ++self->counters.rejected;
-        boost::system::error_code ignored;
-        socket.close(ignored);
-      }
-    }
-    self->accept();
+void Server::Impl::wait_for_clients() {
+  acceptor.async_wait(stream::acceptor::wait_read, [self = shared_from_this()](const boost::system::error_code& ec) {
+    if (ec || !self->acceptor.is_open()) return;  // stopped
+    self->on_clients();
   });
+}
+
+// Takes the clients waiting, up to a batch. Waiting resumes as soon as the
+// first is taken, so another thread can take the next ones while this one
+// serves; under load both keep accepting without going back to epoll. The
+// batch is bounded so timers and slow connections get their turn.
+void Server::Impl::on_clients() {
+  constexpr int kBatch = 16;
+  for (int taken = 0; taken < kBatch; ++taken) {
+    UniqueFd sock(::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+    if (!sock && (errno == EMFILE || errno == ENFILE)) {
+      // Out of fds, the backlog would stay ready and waiting on it would
+      // spin: shed the oldest client instead (its shim decides alone).
+      spare.reset();
+      if (UniqueFd shed(::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_CLOEXEC)); shed) ++counters.rejected;
+      spare.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+    }
+    if (taken == 0) wait_for_clients();
+    if (!sock) return;
+    serve(std::move(sock));
+  }
+}
+
+void Server::Impl::serve(UniqueFd sock) {
+  const Peer peer = peer_of(sock.get());
+  Inbox inbox;
+  switch (inbox.receive(sock.get())) {
+    case Inbox::Outcome::complete: return respond(std::move(sock), peer, inbox);
+    case Inbox::Outcome::garbage: ++counters.garbage; return;
+    case Inbox::Outcome::closed: return;
+    case Inbox::Outcome::incomplete: break;
+  }
+  if (!admit(peer)) {
+    ++counters.rejected;
+    return;
+  }
+  std::make_shared<Connection>(shared_from_this(), std::move(sock), peer, std::move(inbox))->wait_for_request();
+}
+
+void Server::Impl::respond(UniqueFd sock, const Peer& peer, Inbox& inbox) {
+  std::string reply = handler(peer, inbox.take_request(), inbox.take_fd());
+  ssize_t n = ::send(sock.get(), reply.data(), reply.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  if (n < 0 && errno != EAGAIN) return;  // the client is gone
+  auto sent = static_cast<std::size_t>(n < 0 ? 0 : n);
+  if (sent == reply.size()) return;
+  // The rest of a long reply goes out as the client reads it. It was asked
+  // for and answered, so it is not turned away at the caps.
+  admit(peer, true);
+  std::make_shared<Connection>(shared_from_this(), std::move(sock), peer, Inbox())->send_rest(std::move(reply), sent);
 }
 
 Server::Server(asio::io_context& io, UniqueFd listener, ServerOptions options, Handler handler, Counters& counters)
@@ -162,13 +211,12 @@ Server::Server(asio::io_context& io, UniqueFd listener, ServerOptions options, H
 
 Server::~Server() { stop(); }
 
-void Server::start() { impl_->accept(); }
+void Server::start() { impl_->wait_for_clients(); }
 
 void Server::stop() {
   boost::system::error_code ignored;
   impl_->acceptor.close(ignored);
 }
-
 Result<UniqueFd> listen_unix(const std::string& path) {
   struct sockaddr_un addr {};
   if (path.size() >= sizeof addr.sun_path) return Result<UniqueFd>(Code::invalid, "socket path too long: " + path);

@@ -1,10 +1,13 @@
 // Server: the daemon's Unix socket. Accepts connections, reads one request
 // frame (and the fd passed with it), hands it to the handler, writes the
-// reply, closes. Slow, oversized or garbage clients are dropped: each
-// connection has a deadline and a size cap, and connections are capped in
+// reply, closes. A client whose request is already whole when it is accepted
+// (the shim's always is) is answered right there; any other is served
+// asynchronously, and slow, oversized or garbage clients are dropped: each
+// such connection has a deadline and a size cap, and they are capped in
 // total and per user, so none can stall the others.
-// Thread-safety: run the io_context on any number of threads; every
-// connection's handlers run on its own strand.
+// Thread-safety: run the io_context on any number of threads; the handler is
+// called from any of them at once, and every asynchronous connection's
+// handlers run on its own strand.
 #pragma once
 
 #include <sys/types.h>
@@ -25,7 +28,7 @@ class io_context;
 namespace scarlet::daemon {
 
 struct ServerOptions {
-  std::size_t max_connections = 512;  // beyond this, new ones are closed at once (the shim decides alone)
+  std::size_t max_connections = 512;  // waiting ones; beyond this, new ones are closed at once (the shim decides alone)
   std::size_t max_per_user = 128;     // for each uid but root
   std::chrono::milliseconds deadline{2000};  // from accept to reply sent
 };

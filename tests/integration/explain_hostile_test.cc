@@ -66,7 +66,8 @@ TEST_CASE("explain: usage errors and missing files", "[cli]") {
   CHECK(missing.exit_code == 127);
   CHECK(missing.err == "scarlet: /nonexistent/prog: cannot open: No such file or directory\n");
   RunResult usage = run({kCli, "explain"});
-  CHECK(usage.exit_code != 0);
+  CHECK(usage.exit_code == 2);
+  CHECK(run({kCli, "no-such-command"}).exit_code == 2);
   CHECK_THAT(usage.err, Catch::Contains("file is required"));
   RunResult bad_registry = run({kCli, "--registry", "/nonexistent.json", "explain", "/bin/sh"});
   CHECK(bad_registry.exit_code == 2);
