@@ -27,52 +27,60 @@ std::uint64_t now_ns() {
 // One client: the connection in flight and what has come back on it.
 struct Slot {
   UniqueFd sock;
-  std::uint64_t started = 0;
+  std::uint64_t scheduled = 0;  // when its next request is due (latency counts from here)
+  bool busy = false;
   wire::FrameReader frame;
   std::size_t received = 0;
 };
 
-// One thread's share of the clients, driven by one epoll instance.
+// One thread's share of the clients, driven by one epoll instance. Closed
+// loop: a client's next request is due when its reply is in. Paced (a
+// rate): each client is due every clients/rate seconds, whatever happened,
+// and a late start counts in the latency (no coordinated omission).
 class Loop {
  public:
-  Loop(const LoadOptions& o, const std::string& request, int file_fd, unsigned clients, std::uint64_t count_from,
-       std::uint64_t until)
+  Loop(const LoadOptions& o, const std::string& request, int file_fd, unsigned first, unsigned clients,
+       std::uint64_t count_from, std::uint64_t until)
       : o_(o), request_(request), file_fd_(file_fd), slots_(clients), count_from_(count_from), until_(until),
+        interval_(o.rate > 0 ? static_cast<std::uint64_t>(1e9 * o.clients / o.rate) : 0),
         epoll_(::epoll_create1(EPOLL_CLOEXEC)) {
     std::memset(&addr_, 0, sizeof addr_);
     addr_.sun_family = AF_UNIX;
     std::strncpy(addr_.sun_path, o.socket.c_str(), sizeof addr_.sun_path - 1);
+    const std::uint64_t now = now_ns();
+    for (unsigned i = 0; i < clients; ++i) slots_[i].scheduled = now + interval_ * (first + i) / o.clients;
   }
 
   LoadResult run() {
-    std::vector<std::size_t> retry;
-    for (std::size_t i = 0; i < slots_.size(); ++i)
-      if (!start(i)) retry.push_back(i);
     struct epoll_event events[256];
-    while (now_ns() < until_) {
-      int n = ::epoll_wait(epoll_.get(), events, 256, retry.empty() ? 100 : 1);
-      for (int e = 0; e < n; ++e) {
-        std::size_t i = events[e].data.u64;
-        if (!on_readable(i) && !start(i)) retry.push_back(i);
+    for (;;) {
+      std::uint64_t now = now_ns();
+      if (now >= until_) break;
+      std::uint64_t next = until_;
+      for (std::size_t i = 0; i < slots_.size(); ++i) {
+        Slot& s = slots_[i];
+        if (s.busy) continue;
+        if (s.scheduled <= now) start(i);
+        if (!s.busy) next = std::min(next, s.scheduled);  // not yet due, or failed at once
       }
-      // Clients whose connect was refused (a full backlog) try again.
-      std::vector<std::size_t> again;
-      for (std::size_t i : retry)
-        if (!start(i)) again.push_back(i);
-      retry.swap(again);
+      std::uint64_t wait = next > now ? std::min<std::uint64_t>(next - now, 100'000'000) : 0;
+      struct timespec timeout = {static_cast<time_t>(wait / 1'000'000'000), static_cast<long>(wait % 1'000'000'000)};
+      int n = ::epoll_pwait2(epoll_.get(), events, 256, &timeout, nullptr);
+      for (int e = 0; e < n; ++e) on_readable(events[e].data.u64);
     }
     return std::move(result_);
   }
 
  private:
-  // Connects and sends; false (counted as a failure) when that failed.
-  bool start(std::size_t i) {
+  // Connects and sends; a failure is counted and the client is due again.
+  void start(std::size_t i) {
     Slot& s = slots_[i];
-    s.started = now_ns();
+    if (interval_ == 0) s.scheduled = now_ns();
+    s.busy = true;
     s.frame = wire::FrameReader();
     s.received = 0;
     s.sock.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-    if (::connect(s.sock.get(), reinterpret_cast<sockaddr*>(&addr_), sizeof addr_) != 0) return fail(i);
+    if (::connect(s.sock.get(), reinterpret_cast<sockaddr*>(&addr_), sizeof addr_) != 0) return done(i, false);
     struct iovec iov = {const_cast<char*>(request_.data()), request_.size()};
     alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
     struct msghdr msg {};
@@ -86,54 +94,51 @@ class Loop {
     c->cmsg_len = CMSG_LEN(sizeof(int));
     std::memcpy(CMSG_DATA(c), &file_fd_, sizeof file_fd_);
     // A fresh socket's buffer is empty: a request this small goes in one piece.
-    if (::sendmsg(s.sock.get(), &msg, MSG_NOSIGNAL) != static_cast<ssize_t>(request_.size())) return fail(i);
+    if (::sendmsg(s.sock.get(), &msg, MSG_NOSIGNAL) != static_cast<ssize_t>(request_.size())) return done(i, false);
     struct epoll_event ev {};
     ev.events = EPOLLIN;
     ev.data.u64 = i;
-    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, s.sock.get(), &ev) != 0) return fail(i);
-    return true;
+    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, s.sock.get(), &ev) != 0) done(i, false);
   }
 
-  // Reads what arrived; true while the reply is still incomplete.
-  bool on_readable(std::size_t i) {
+  // Reads what arrived, up to the end of the reply.
+  void on_readable(std::size_t i) {
     Slot& s = slots_[i];
     char buf[4096];
     for (;;) {
       ssize_t n = ::recv(s.sock.get(), buf, sizeof buf, 0);
-      if (n < 0 && errno == EAGAIN) return true;
-      if (n < 0) return !fail(i);
-      if (n == 0) {  // EOF: the reference server's reply is complete; ours never ends this way
-        if (o_.protocol == Protocol::reference && s.received > 0) return !done(i, true);
-        return !fail(i);
+      if (n < 0 && errno == EAGAIN) return;
+      if (n <= 0) {  // EOF ends the reference server's reply; ours never ends this way
+        return done(i, n == 0 && o_.protocol == Protocol::reference && s.received > 0);
       }
       s.received += static_cast<std::size_t>(n);
       if (o_.protocol == Protocol::reference) continue;
-      if (!s.frame.feed(buf, static_cast<std::size_t>(n)).ok()) return !fail(i);
+      if (!s.frame.feed(buf, static_cast<std::size_t>(n)).ok()) return done(i, false);
       if (auto m = s.frame.next()) {
         auto reply = m->type == wire::Type::decide_reply ? wire::decode_decide_reply(m->payload)
                                                           : Result<wire::DecideReply>(Code::invalid, "not a decide reply");
-        return !done(i, reply.ok() && reply->exit_code == 0);
+        return done(i, reply.ok() && reply->exit_code == 0);
       }
     }
   }
 
-  bool done(std::size_t i, bool decided) {
+  // The request is over: counted if it started and ended in the window.
+  void done(std::size_t i, bool decided) {
     Slot& s = slots_[i];
-    std::uint64_t end = now_ns();
+    const std::uint64_t end = now_ns();
     s.sock.reset();
-    if (s.started < count_from_ || end > until_) return true;
+    s.busy = false;
+    const std::uint64_t started = s.scheduled;
+    // Paced: due again one interval on. Closed loop: at once, or after a
+    // millisecond when it failed (a full backlog would otherwise spin).
+    s.scheduled = interval_ > 0 ? s.scheduled + interval_ : decided ? end : end + 1'000'000;
+    if (started < count_from_ || end > until_) return;
     if (!decided) {
       ++result_.failures;
-      return true;
+      return;
     }
     ++result_.decisions;
-    result_.latencies.add(end - s.started);
-    return true;
-  }
-
-  bool fail(std::size_t i) {
-    done(i, false);
-    return false;
+    result_.latencies.add(end - started);
   }
 
   const LoadOptions& o_;
@@ -141,6 +146,7 @@ class Loop {
   const int file_fd_;
   std::vector<Slot> slots_;
   const std::uint64_t count_from_, until_;
+  const std::uint64_t interval_;  // paced: between one client's requests; 0: closed loop
   UniqueFd epoll_;
   struct sockaddr_un addr_;
   LoadResult result_;
@@ -157,9 +163,10 @@ LoadResult run_load(const LoadOptions& o) {
   const unsigned threads = std::max(1u, std::min(o.threads, o.clients));
   std::vector<LoadResult> results(threads);
   std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) {
+  for (unsigned t = 0, first = 0; t < threads; ++t) {
     unsigned share = o.clients / threads + (t < o.clients % threads ? 1 : 0);
-    pool.emplace_back([&, t, share] { results[t] = Loop(o, request, file.get(), share, from, until).run(); });
+    pool.emplace_back([&, t, first, share] { results[t] = Loop(o, request, file.get(), first, share, from, until).run(); });
+    first += share;
   }
   for (auto& t : pool) t.join();
   LoadResult total;

@@ -1,8 +1,11 @@
-// A closed-loop load generator for the daemon's socket: `clients`
-// connections in flight at all times, each a real client as the shim is one
-// (connect, one request with the program's fd as SCM_RIGHTS, one reply,
-// close) and, as soon as its reply is in, the next. Latency is measured from
-// socket() to the last byte of the reply.
+// A load generator for the daemon's socket: `clients` concurrent clients,
+// each a real client as the shim is one (connect, one request with the
+// program's fd as SCM_RIGHTS, one reply, close). Closed loop by default: a
+// client sends its next request as soon as its reply is in, so the daemon
+// runs flat out and latency includes the queue the clients build. Paced
+// when `rate` is set: requests are due at that total rate whatever the
+// replies do, and latency counts from when each was due, so a daemon that
+// falls behind pays for it. Latency ends at the last byte of the reply.
 // Thread-safety: run_load() runs its own threads and joins them.
 #pragma once
 
@@ -26,6 +29,7 @@ struct LoadOptions {
   unsigned threads = 1;           // event loops sharing them
   std::chrono::milliseconds warmup{500};    // run, but not counted
   std::chrono::milliseconds duration{3000}; // counted
+  double rate = 0;                          // requests per second in all; 0: closed loop
   Protocol protocol = Protocol::scarlet;
 };
 

@@ -1,7 +1,7 @@
 // scarlet-load: drives a daemon's socket with N concurrent clients and prints
 // one JSON line: decisions/s and latency percentiles. See load.h.
 //   scarlet-load --socket PATH --file PROGRAM [--clients N] [--threads N]
-//                [--seconds S] [--warmup S] [--protocol scarlet|reference]
+//                [--seconds S] [--warmup S] [--rate PER_SECOND] [--protocol scarlet|reference]
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -13,7 +13,7 @@ namespace {
 
 int usage() {
   std::fputs("usage: scarlet-load --socket PATH --file PROGRAM [--clients N] [--threads N] [--seconds S] "
-             "[--warmup S] [--protocol scarlet|reference]\n", stderr);
+             "[--warmup S] [--rate PER_SECOND] [--protocol scarlet|reference]\n", stderr);
   return 2;
 }
 
@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
     else if (flag == "--threads") o.threads = static_cast<unsigned>(std::atoi(value));
     else if (flag == "--seconds") o.duration = seconds(value);
     else if (flag == "--warmup") o.warmup = seconds(value);
+    else if (flag == "--rate") o.rate = std::strtod(value, nullptr);
     else if (flag == "--protocol" && std::string_view(value) == "reference") o.protocol = scarlet::bench::Protocol::reference;
     else if (flag != "--protocol" || std::string_view(value) != "scarlet") return usage();
   }
@@ -41,9 +42,9 @@ int main(int argc, char** argv) {
 
   auto r = scarlet::bench::run_load(o);
   auto us = [&](double p) { return static_cast<double>(r.latencies.percentile(p)) / 1000.0; };
-  std::printf("{\"clients\": %u, \"threads\": %u, \"decisions\": %llu, \"failures\": %llu, \"seconds\": %.2f, "
+  std::printf("{\"clients\": %u, \"threads\": %u, \"rate\": %.0f, \"decisions\": %llu, \"failures\": %llu, \"seconds\": %.2f, "
               "\"per_second\": %.0f, \"p50_us\": %.1f, \"p99_us\": %.1f, \"p999_us\": %.1f, \"max_us\": %.1f}\n",
-              o.clients, o.threads, static_cast<unsigned long long>(r.decisions),
+              o.clients, o.threads, o.rate, static_cast<unsigned long long>(r.decisions),
               static_cast<unsigned long long>(r.failures), r.seconds, static_cast<double>(r.decisions) / r.seconds,
               us(50), us(99), us(99.9), us(100));
   return r.decisions > 0 ? 0 : 1;

@@ -48,9 +48,12 @@ Result<wire::Message> call_daemon(const std::string& path, const std::string& fr
     return Status::from_errno(errno, "connect " + path);  // EAGAIN: backlog full
 
   // The first sendmsg carries the fd; the kernel attaches it to the first byte.
+  // A fresh connection's buffer is empty, so that send is tried at once: it
+  // waits (poll) only if the buffer is full, which requests are too small for.
   std::size_t sent = 0;
-  while (sent < frame.size()) {
-    if (!wait_for(sock.get(), POLLOUT, deadline)) return Result<wire::Message>(Code::io, "daemon did not answer in time");
+  for (bool writable = true; sent < frame.size();) {
+    if (!writable && !wait_for(sock.get(), POLLOUT, deadline))
+      return Result<wire::Message>(Code::io, "daemon did not answer in time");
     struct iovec iov = {const_cast<char*>(frame.data() + sent), frame.size() - sent};
     struct msghdr msg {};
     msg.msg_iov = &iov;
@@ -66,6 +69,7 @@ Result<wire::Message> call_daemon(const std::string& path, const std::string& fr
       std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
     }
     ssize_t n = ::sendmsg(sock.get(), &msg, MSG_NOSIGNAL);
+    writable = n >= 0;
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
     if (n < 0) return Status::from_errno(errno, "send");
     sent += static_cast<std::size_t>(n);

@@ -26,6 +26,7 @@ class Inbox {
   // Reads whatever the non-blocking socket `sock` holds now.
   Outcome receive(int sock);
   // After `complete`: the request and the fd passed with it (if any).
+  const wire::Message& request() const { return *request_; }
   wire::Message take_request() { return *std::move(request_); }
   UniqueFd take_fd() { return std::move(fd_); }
 

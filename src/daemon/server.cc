@@ -1,14 +1,22 @@
 #include "server.h"
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
 
 #include "request_inbox.h"
 
@@ -17,34 +25,42 @@ namespace scarlet::daemon {
 namespace asio = boost::asio;
 using stream = asio::local::stream_protocol;
 
-// Connections are served in two ways. A client that has sent its whole
-// request by the time it is accepted (the shim sends right after connect,
-// so nearly every one has) is answered at once on the accepting thread: no
-// Asio socket, strand or timer, and no epoll registration — each of those
-// costs syscalls and cross-thread wake-ups on every exec. Only a client that
-// is not done yet, or a reply that does not fit the socket buffer, becomes a
-// Connection, with a deadline, subject to the connection caps.
+// Connections are served in two ways. Accepting is done by a few threads of
+// the server's own, each blocked in epoll_wait on the listener (with
+// EPOLLEXCLUSIVE, so one connection wakes one thread). A decide request that
+// is whole by the time it is accepted (the shim sends right after connect,
+// so nearly every one is) is answered at once on that thread, with plain
+// syscalls: no Asio socket, strand, timer or handler hand-off, each of which
+// costs syscalls and cross-thread wake-ups on every exec. Everything else —
+// a client not done sending, any other verb (a reload or a status can take
+// a while, and must not hold up execs), a reply that does not fit the
+// socket buffer — becomes a Connection on the io_context, with a deadline,
+// subject to the connection caps.
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
-  Impl(asio::io_context& io_, UniqueFd listener, ServerOptions o, Handler h, Counters& c)
-      : io(io_), acceptor(io_), options(o), handler(std::move(h)), counters(c),
-        spare(::open("/dev/null", O_RDONLY | O_CLOEXEC)) {
+  Impl(asio::io_context& io_, UniqueFd listener_, ServerOptions o, Handler h, Counters& c)
+      : io(io_), listener(std::move(listener_)), options(o), handler(std::move(h)), counters(c),
+        stopping(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)), spare(::open("/dev/null", O_RDONLY | O_CLOEXEC)) {
     // Threads race to accept: whoever loses must get EAGAIN, not block.
     ::fcntl(listener.get(), F_SETFL, ::fcntl(listener.get(), F_GETFL) | O_NONBLOCK);
-    acceptor.assign(stream(), listener.release());
   }
 
   asio::io_context& io;
-  stream::acceptor acceptor;
+  UniqueFd listener;  // closed by stop(), so clients that come after fail at once
   const ServerOptions options;
   const Handler handler;
   Counters& counters;
+  const UniqueFd stopping;  // readable once stop() was called
+  std::vector<std::thread> acceptors;
+  // While serving, slow clients may come at any time: the io_context must
+  // not run out of work (and return from run()) in between.
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> serving;
+  std::mutex mutex;  // guards the connection counts and `spare`
   UniqueFd spare;    // given up to accept (and shed) a client when fds run out
-  std::mutex mutex;  // guards the connection counts
   std::size_t active = 0;
   std::map<uid_t, std::size_t> per_user;
 
-  void wait_for_clients();
-  void on_clients();
+  void accept_loop();
+  void take_clients();
   void serve(UniqueFd sock);
   void respond(UniqueFd sock, const Peer& peer, Inbox& inbox);
   bool admit(const Peer& peer, bool always = false);
@@ -66,15 +82,29 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
   ~Connection() { server_->release(peer_); }
 
+  // Both start the connection on its strand: the accepting thread is not one
+  // of the io_context's.
   void wait_for_request() {
-    arm_deadline();
-    wait_readable();
+    asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+      self->arm_deadline();
+      self->wait_readable();
+    });
+  }
+
+  // The request is in already: answers it on the io_context.
+  void answer() {
+    asio::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+      self->arm_deadline();
+      self->respond();
+    });
   }
 
   void send_rest(std::string reply, std::size_t sent) {
     reply_ = std::move(reply);
-    arm_deadline();
-    write_from(sent);
+    asio::dispatch(socket_.get_executor(), [self = shared_from_this(), sent] {
+      self->arm_deadline();
+      self->write_from(sent);
+    });
   }
 
  private:
@@ -99,8 +129,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
       case Inbox::Outcome::incomplete: return wait_readable();
       case Inbox::Outcome::garbage: ++server_->counters.garbage; return close();
       case Inbox::Outcome::closed: return close();
-      case Inbox::Outcome::complete: break;
+      case Inbox::Outcome::complete: return respond();
     }
+  }
+
+  void respond() {
     reply_ = server_->handler(peer_, inbox_.take_request(), inbox_.take_fd());
     write_from(0);
   }
@@ -133,6 +166,16 @@ Peer peer_of(int fd) {
   return p;
 }
 
+// Half the CPUs (at most 4): the clients are local processes, and each
+// request costs a shim about as much kernel time as it costs the daemon, so
+// more threads than that only preempt the clients they wait for (measured in
+// docs/benchmarks.md: on 2 CPUs, 1 thread gives the same throughput as 2
+// and a shorter tail).
+unsigned accept_threads(const ServerOptions& o) {
+  if (o.accept_threads > 0) return o.accept_threads;
+  return std::clamp((std::thread::hardware_concurrency() + 1) / 2, 1u, 4u);
+}
+
 }  // namespace
 
 bool Server::Impl::admit(const Peer& peer, bool always) {
@@ -150,29 +193,44 @@ void Server::Impl::release(const Peer& peer) {
   if (--per_user[peer.uid] == 0) per_user.erase(peer.uid);
 }
 
-void Server::Impl::wait_for_clients() {
-  acceptor.async_wait(stream::acceptor::wait_read, [self = shared_from_this()](const boost::system::error_code& ec) {
-    if (ec || !self->acceptor.is_open()) return;  // stopped
-    self->on_clients();
-  });
+void Server::Impl::accept_loop() {
+  // Signals are for the io_context's threads (the daemon's signal_set).
+  sigset_t all;
+  sigfillset(&all);
+  ::pthread_sigmask(SIG_BLOCK, &all, nullptr);
+  UniqueFd ep(::epoll_create1(EPOLL_CLOEXEC));
+  struct epoll_event on_client {}, on_stop {};
+  on_client.events = EPOLLIN | EPOLLEXCLUSIVE;
+  on_client.data.u32 = 0;
+  on_stop.events = EPOLLIN;
+  on_stop.data.u32 = 1;
+  if (::epoll_ctl(ep.get(), EPOLL_CTL_ADD, listener.get(), &on_client) != 0 ||
+      ::epoll_ctl(ep.get(), EPOLL_CTL_ADD, stopping.get(), &on_stop) != 0)
+    return;
+  for (;;) {
+    struct epoll_event events[2];
+    int n = ::epoll_wait(ep.get(), events, 2, -1);
+    if (n < 0 && errno != EINTR) return;
+    for (int i = 0; i < n; ++i)
+      if (events[i].data.u32 == 1) return;
+    if (n > 0) take_clients();
+  }
 }
 
-// Takes the clients waiting, up to a batch. Waiting resumes as soon as the
-// first is taken, so another thread can take the next ones while this one
-// serves; under load both keep accepting without going back to epoll. The
-// batch is bounded so timers and slow connections get their turn.
-void Server::Impl::on_clients() {
+// Takes the clients waiting, up to a batch (then looks for stop() again);
+// the listener is level-triggered, so what is left wakes a thread at once.
+void Server::Impl::take_clients() {
   constexpr int kBatch = 16;
   for (int taken = 0; taken < kBatch; ++taken) {
-    UniqueFd sock(::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+    UniqueFd sock(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
     if (!sock && (errno == EMFILE || errno == ENFILE)) {
       // Out of fds, the backlog would stay ready and waiting on it would
       // spin: shed the oldest client instead (its shim decides alone).
+      std::lock_guard lock(mutex);
       spare.reset();
-      if (UniqueFd shed(::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_CLOEXEC)); shed) ++counters.rejected;
+      if (UniqueFd shed(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC)); shed) ++counters.rejected;
       spare.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
     }
-    if (taken == 0) wait_for_clients();
     if (!sock) return;
     serve(std::move(sock));
   }
@@ -181,17 +239,18 @@ void Server::Impl::on_clients() {
 void Server::Impl::serve(UniqueFd sock) {
   const Peer peer = peer_of(sock.get());
   Inbox inbox;
-  switch (inbox.receive(sock.get())) {
-    case Inbox::Outcome::complete: return respond(std::move(sock), peer, inbox);
-    case Inbox::Outcome::garbage: ++counters.garbage; return;
-    case Inbox::Outcome::closed: return;
-    case Inbox::Outcome::incomplete: break;
-  }
+  const Inbox::Outcome got = inbox.receive(sock.get());
+  if (got == Inbox::Outcome::garbage) ++counters.garbage;
+  if (got == Inbox::Outcome::garbage || got == Inbox::Outcome::closed) return;
+  if (got == Inbox::Outcome::complete && inbox.request().type == wire::Type::decide)
+    return respond(std::move(sock), peer, inbox);
   if (!admit(peer)) {
     ++counters.rejected;
     return;
   }
-  std::make_shared<Connection>(shared_from_this(), std::move(sock), peer, std::move(inbox))->wait_for_request();
+  auto connection = std::make_shared<Connection>(shared_from_this(), std::move(sock), peer, std::move(inbox));
+  if (got == Inbox::Outcome::complete) connection->answer();
+  else connection->wait_for_request();
 }
 
 void Server::Impl::respond(UniqueFd sock, const Peer& peer, Inbox& inbox) {
@@ -211,11 +270,20 @@ Server::Server(asio::io_context& io, UniqueFd listener, ServerOptions options, H
 
 Server::~Server() { stop(); }
 
-void Server::start() { impl_->wait_for_clients(); }
+void Server::start() {
+  impl_->serving.emplace(impl_->io.get_executor());
+  for (unsigned i = accept_threads(impl_->options); i > 0; --i)
+    impl_->acceptors.emplace_back([impl = impl_] { impl->accept_loop(); });
+}
 
 void Server::stop() {
-  boost::system::error_code ignored;
-  impl_->acceptor.close(ignored);
+  std::uint64_t one = 1;
+  [[maybe_unused]] auto n = ::write(impl_->stopping.get(), &one, sizeof one);
+  for (auto& t : impl_->acceptors)
+    if (t.joinable()) t.join();
+  impl_->acceptors.clear();
+  impl_->listener.reset();
+  impl_->serving.reset();
 }
 Result<UniqueFd> listen_unix(const std::string& path) {
   struct sockaddr_un addr {};

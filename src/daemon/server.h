@@ -1,13 +1,15 @@
 // Server: the daemon's Unix socket. Accepts connections, reads one request
 // frame (and the fd passed with it), hands it to the handler, writes the
 // reply, closes. A client whose request is already whole when it is accepted
-// (the shim's always is) is answered right there; any other is served
-// asynchronously, and slow, oversized or garbage clients are dropped: each
-// such connection has a deadline and a size cap, and they are capped in
-// total and per user, so none can stall the others.
-// Thread-safety: run the io_context on any number of threads; the handler is
-// called from any of them at once, and every asynchronous connection's
-// handlers run on its own strand.
+// (the shim's nearly always is) is answered right there, on one of the
+// server's own accepting threads; any other is served asynchronously on the
+// io_context, and slow, oversized or garbage clients are dropped: each such
+// connection has a deadline and a size cap, and they are capped in total and
+// per user, so none can stall the others.
+// Thread-safety: run the io_context on any number of threads. The handler
+// is called from the accepting threads and the io_context's at once; every
+// asynchronous connection's handlers run on its own strand. start() and
+// stop() are for one thread (stop() joins the accepting threads).
 #pragma once
 
 #include <sys/types.h>
@@ -31,6 +33,7 @@ struct ServerOptions {
   std::size_t max_connections = 512;  // waiting ones; beyond this, new ones are closed at once (the shim decides alone)
   std::size_t max_per_user = 128;     // for each uid but root
   std::chrono::milliseconds deadline{2000};  // from accept to reply sent
+  unsigned accept_threads = 0;  // accepting and answering whole requests; 0: half the CPUs, 1 to 4
 };
 
 using Handler = std::function<std::string(const Peer&, const wire::Message&, UniqueFd)>;
