@@ -5,10 +5,6 @@
 #include <cerrno>
 
 namespace scarlet::shim {
-namespace {
-// From <linux/binfmts.h>: set when binfmt_misc preserved argv[0] (P flag).
-constexpr unsigned long kPreserveArgv0 = 1;
-}  // namespace
 
 std::optional<KernelArgs> parse_kernel_args(int argc, char** argv, const Auxv& auxv) {
   if (argc < 2) return std::nullopt;

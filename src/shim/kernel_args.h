@@ -14,6 +14,9 @@
 
 namespace scarlet::shim {
 
+// AT_FLAGS_PRESERVE_ARGV0 from <linux/binfmts.h>: binfmt_misc preserved argv[0] (P flag).
+inline constexpr unsigned long kPreserveArgv0 = 1;
+
 struct KernelArgs {
   std::string path;                  // the program as named in execve
   std::optional<std::string> argv0;  // only with P

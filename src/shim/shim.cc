@@ -101,18 +101,28 @@ int exec_script(const KernelArgs& k, int fd, char** envp) {
   return say(k.path, "cannot run its interpreter " + argv[0] + ": " + std::strerror(errno), errno == ENOENT ? 127 : 126);
 }
 
+// Whether the user may read the file behind `fd` (the kernel's exec fd is
+// opened for exec, not for reading). Asked of the inode itself, with the
+// effective ids a re-open would use; kernels before 5.8 have no faccessat2
+// with AT_EMPTY_PATH, and there the file is re-opened through /proc (which
+// costs a path walk of procfs on every exec, so it is only the fallback).
+bool readable_by_caller(int fd) {
+  if (::faccessat(fd, "", R_OK, AT_EMPTY_PATH | AT_EACCESS) == 0) return true;
+  if (errno == EACCES) return false;
+  UniqueFd probe(::open(("/proc/self/fd/" + std::to_string(fd)).c_str(), O_RDONLY | O_CLOEXEC));
+  return probe || errno != EACCES;
+}
+
 // Execs the plan; returns (with errno set) only if execve failed.
 void exec_plan(const wire::DecideReply& plan, const KernelArgs& k, int fd, char** envp) {
   struct stat st {};
   ::stat(plan.exec_path.c_str(), &st);
-  std::vector<std::string> inherited;
-  for (char** e = envp; *e; ++e) inherited.emplace_back(*e);
-  auto env = final_env(inherited, plan.env, k.secure, loop_marker_value(::getpid(), st.st_dev, st.st_ino));
-  auto argv = final_argv(plan, k.args);
+  std::vector<std::string> added;
+  auto env = runtime_env(envp, plan.env, k.secure, loop_marker_value(::getpid(), st.st_dev, st.st_ino), added);
+  auto argv = runtime_argv(plan, k.args);
   apply_limits(plan.limits);
   if (plan.uses_binary_fd) ::fcntl(fd, F_SETFD, 0);  // the runtime opens /dev/fd/N
-  auto c_argv = c_strings(argv), c_env = c_strings(env);
-  ::execve(plan.exec_path.c_str(), c_argv.data(), c_env.data());
+  ::execve(plan.exec_path.c_str(), argv.data(), env.data());
   int saved = errno;
   ::fcntl(fd, F_SETFD, FD_CLOEXEC);
   errno = saved;
@@ -120,7 +130,7 @@ void exec_plan(const wire::DecideReply& plan, const KernelArgs& k, int fd, char*
 
 }  // namespace
 
-int run(int argc, char** argv, char** envp) {
+int run(int argc, char** argv, char** envp, bool daemon_silent) {
   auto k = parse_kernel_args(argc, argv, read_auxv());
   if (!k) return say("scarlet-shim", "binfmt_misc runs this for foreign programs; run the program itself", 126);
 
@@ -131,8 +141,7 @@ int run(int argc, char** argv, char** envp) {
   if (k->exec_fd >= 0) {
     fd.reset(k->exec_fd);
     ::fcntl(fd.get(), F_SETFD, FD_CLOEXEC);
-    UniqueFd probe(::open(("/proc/self/fd/" + std::to_string(fd.get())).c_str(), O_RDONLY | O_CLOEXEC));
-    if (!probe && errno == EACCES)
+    if (!readable_by_caller(fd.get()))
       return say(k->path, "is executable but not readable; a runtime would expose it, so it is not run", 126);
   } else {
     fd.reset(::open(k->path.c_str(), O_RDONLY | O_CLOEXEC));
@@ -147,7 +156,7 @@ int run(int argc, char** argv, char** envp) {
   if (marker && marker == loop_marker_value(::getpid(), st.st_dev, st.st_ino))
     return say(k->path, "loop: this runtime was sent back to scarlet-shim by a binfmt_misc entry that matches it", 126);
 
-  auto daemon_reply = ask_daemon(*k, fd.get());
+  auto daemon_reply = daemon_silent ? std::nullopt : ask_daemon(*k, fd.get());
   wire::DecideReply reply = daemon_reply ? *daemon_reply : decide_here(*k, fd.get());
   for (int attempt = 0;; ++attempt) {
     if (reply.exit_code != 0) {

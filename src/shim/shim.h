@@ -14,6 +14,8 @@ namespace scarlet::shim {
 // (SIGSTOP) daemon costs an exec at most this much.
 inline constexpr int kDaemonTimeoutMs = 200;
 
-int run(int argc, char** argv, char** envp);
+// `daemon_silent`: the fast path (fast_entry.h) already asked the daemon
+// and got no answer, so this decides alone at once.
+int run(int argc, char** argv, char** envp, bool daemon_silent = false);
 
 }  // namespace scarlet::shim
