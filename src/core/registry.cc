@@ -4,13 +4,13 @@
 #include <sys/resource.h>
 
 #include <algorithm>
-#include <fstream>
 #include <optional>
 #include <set>
 #include <sstream>
 
 #include "json_document.h"
 #include "scarlet/arg_template.h"
+#include "scarlet/text_file.h"
 
 namespace scarlet {
 namespace {
@@ -443,15 +443,9 @@ std::string drop_in_dir(const std::string& main_path) {
 namespace {
 
 Result<RegistryFile> read_one(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::from_errno(errno, path);
-  std::string text;
-  text.resize(kMaxFileSize + 1);
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (in.bad()) return Status::from_errno(errno, path);
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (text.size() > kMaxFileSize) return Result<RegistryFile>(Code::invalid, path + ": larger than 1 MiB");
-  return RegistryFile{path, std::move(text)};
+  auto text = read_text_file(path, kMaxFileSize, "1 MiB");
+  if (!text.ok()) return text.status();
+  return RegistryFile{path, std::move(text).value()};
 }
 
 }  // namespace

@@ -1,10 +1,9 @@
 #include "scarlet/registry_loader.h"
 
-#include <fstream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "scarlet/dispatcher.h"
+#include "scarlet/text_file.h"
 
 namespace scarlet {
 
@@ -33,14 +32,9 @@ std::string registry_snapshot(const std::vector<RegistryFile>& files) {
 }
 
 Result<std::vector<RegistryFile>> read_registry_snapshot(const std::string& path) {
-  constexpr std::size_t kMax = 16 << 20;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::from_errno(errno, path);
-  std::string text(kMax + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (text.size() > kMax) return Result<std::vector<RegistryFile>>(Code::invalid, path + ": too large");
-  auto j = nlohmann::json::parse(text, nullptr, false);
+  auto text = read_text_file(path, 16 << 20, "16 MiB");
+  if (!text.ok()) return text.status();
+  auto j = nlohmann::json::parse(*text, nullptr, false);
   if (!j.is_object() || j.value("version", 0) != 1 || !j.contains("files") || !j["files"].is_array())
     return Result<std::vector<RegistryFile>>(Code::invalid, path + ": not a registry snapshot");
   std::vector<RegistryFile> files;
