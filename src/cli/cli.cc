@@ -17,7 +17,9 @@ Parsed parse(int argc, char** argv) {
   auto* registry = app.add_option("--registry", o.registry, "Main registry file (drop-ins are read from registry.d/ beside it)");
   app.add_option("--run-dir", o.run_dir, "The daemon's socket and registry snapshot (env SCARLET_RUNDIR)");
   app.require_subcommand(1);
-  app.footer("Exit status: 0 ok; 1 failed; 2 usage or registry error; 126 refused; 127 not found.");
+  app.footer("Exit status: 0 ok; 1 failed (a registry that does not validate, a daemon that cannot start);\n"
+             "2 usage error, or no valid registry to explain with; 3 no daemon answering (status, reload);\n"
+             "126 the file or its runtime is refused; 127 no runtime is installed (explain).");
 
   ExplainOptions explain;
   auto* ex = app.add_subcommand("explain", "Say what FILE is and what would run it, and why");

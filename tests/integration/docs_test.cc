@@ -69,6 +69,25 @@ TEST_CASE("docs: every subcommand and option of --help is in the man page", "[do
     CHECK(registry_man.find(key) != std::string::npos);
 }
 
+TEST_CASE("docs: --help and the man page list the same exit codes", "[docs]") {
+  auto codes = [](const std::string& text, const std::regex& code) {
+    std::set<std::string> out;
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), code); it != std::sregex_iterator(); ++it)
+      out.insert((*it)[1]);
+    return out;
+  };
+  std::string man = read_file(kSourceDir + "/docs/man/scarlet-dispatch.8");
+  auto section = man.find(".SH EXIT STATUS");
+  REQUIRE(section != std::string::npos);
+  std::string exit_status = man.substr(section, man.find(".SH ", section + 1) - section);
+  std::string help = run({kCli, "--help"}).out;
+  REQUIRE(help.find("Exit status:") != std::string::npos);
+  std::string footer = help.substr(help.find("Exit status:"));
+  auto in_man = codes(exit_status, std::regex("\\n\\.TP\\n\\.B ([0-9]+)\\n"));
+  CHECK(in_man == std::set<std::string>{"0", "1", "2", "3", "126", "127"});
+  CHECK(codes(footer, std::regex("(?:: |; |\\n)([0-9]+) ")) == in_man);
+}
+
 TEST_CASE("docs: bash completes subcommands, options and files", "[docs]") {
   CHECK(complete("scarlet-dispatch ") == std::set<std::string>{"explain", "check-config", "status", "reload", "daemon", "sandbox"});
   CHECK(complete("scarlet-dispatch ch") == std::set<std::string>{"check-config"});
