@@ -75,9 +75,16 @@ class Dispatcher {
   // The runtime that would run `format`, with the candidates skipped on the
   // way; status says why there is none.
   ChainLink runtime_for(const std::string& format, Status& status) const;
-  // What the file at `path` (a runtime, the shim) is, as runtimes are judged:
-  // "#!" scripts count as native.
+  // What the file at `path` (a runtime, the shim) is, as runtimes are judged.
+  // A "#!" script is what its interpreter is (followed as the kernel would,
+  // up to kMaxScriptDepth levels): native when that is native; otherwise the
+  // interpreter's detection, with the facts kScriptProgram (the foreign
+  // program the kernel would end up executing) and kScriptArgv (in order,
+  // what the kernel puts between it and the script's own arguments).
   Result<Detection> sniff_file(const std::string& path) const;
+  static constexpr int kMaxScriptDepth = 5;  // the kernel gives ELOOP beyond 5 (fs/exec.c)
+  static constexpr std::string_view kScriptProgram = "script_program";
+  static constexpr std::string_view kScriptArgv = "script_argv";
 
   const Registry& registry() const { return *registry_; }
   const HostAbi& host() const { return host_; }
@@ -86,6 +93,7 @@ class Dispatcher {
  private:
   struct Choice;
   Result<Choice> choose_runtime(const std::string& format, const std::vector<std::string>& seen, ChainLink& link) const;
+  Result<Detection> sniff_file(const std::string& path, int depth) const;
 
   std::shared_ptr<const Registry> registry_;
   HostAbi host_;

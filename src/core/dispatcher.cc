@@ -64,21 +64,33 @@ Detection Dispatcher::detect(const FileView& file, std::string_view path, Status
   return {};
 }
 
-Result<Detection> Dispatcher::sniff_file(const std::string& file) const {
+Result<Detection> Dispatcher::sniff_file(const std::string& file) const { return sniff_file(file, 0); }
+
+Result<Detection> Dispatcher::sniff_file(const std::string& file, int depth) const {
   UniqueFd fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return Status::from_errno(errno, "cannot read it");
   auto view = FileView::over_fd(fd.get());
   if (!view.ok()) return view.status();
   Status status;
   Detection d = detect(*view, file, status);
-  if (!status.ok() && has_magic(view->head(), 0, "#!")) {  // the kernel runs scripts itself
-    Detection script;
-    script.format = std::string(kNativeFormat);
-    script.facts.push_back({"kind", "script"});
-    return script;
-  }
   if (!status.ok()) return status;
-  return d;
+  const std::string* interpreter = d.fact("interpreter");
+  if (d.module != "script" || !interpreter) return d;
+
+  // Executing a script executes its interpreter, with [interpreter, its
+  // argument if any, the script, the script's arguments…]. A native
+  // interpreter makes the script native; a foreign one makes it a program
+  // of that format, reached through this argv prefix.
+  if (depth + 1 > kMaxScriptDepth)
+    return Status::error(Code::refused, "more than " + std::to_string(kMaxScriptDepth) + " levels of #! interpreters");
+  auto inner = sniff_file(*interpreter, depth + 1);
+  if (!inner.ok()) return inner.status().wrap("its interpreter " + *interpreter);
+  if (inner->native()) return d;
+  Detection foreign = std::move(inner).value();
+  if (!foreign.fact(kScriptProgram)) foreign.facts.push_back({std::string(kScriptProgram), *interpreter});
+  if (const std::string* arg = d.fact("interpreter_arg")) foreign.facts.push_back({std::string(kScriptArgv), *arg});
+  foreign.facts.push_back({std::string(kScriptArgv), file});
+  return foreign;
 }
 
 Result<Dispatcher::Choice> Dispatcher::choose_runtime(const std::string& format, const std::vector<std::string>& seen,
@@ -230,11 +242,20 @@ Decision Dispatcher::decide(const FileView& file, const Invocation& inv) const {
       return out;
     }
     format = link.runtime_format;
-    subject = link.exec_file;
-    subject_argv0 = exec_name;
     previous = std::move(choice->exec_detection);
     subject_detection = &previous;
-    rest = std::move(args).value();
+    rest.clear();
+    if (const std::string* program = previous.fact(kScriptProgram)) {
+      // A script whose interpreter is foreign: the kernel would run the
+      // interpreter with the script behind it (sniff_file).
+      subject = subject_argv0 = *program;
+      for (const auto& f : previous.facts)
+        if (f.key == kScriptArgv) rest.push_back(f.value);
+    } else {
+      subject = link.exec_file;
+      subject_argv0 = exec_name;
+    }
+    for (auto& a : *args) rest.push_back(std::move(a));
   }
 }
 

@@ -217,3 +217,68 @@ TEST_CASE("dispatcher: without the program's arguments the plan says where they 
   CHECK(d.plan.argv == std::vector<std::string>{f.dir.path() + "/quiet", "q"});
   CHECK(d.plan.args_at == -1);
 }
+
+TEST_CASE("dispatcher: scripts are native programs, known by their interpreter", "[dispatcher]") {
+  Fixture f;
+  f.load(kBench);
+  Decision d = f.decide("#!/bin/sh -e\necho hi\n", {"./hi.sh", std::nullopt, {"a"}, -1});
+  REQUIRE(d.status.ok());
+  CHECK(d.detection.native());
+  CHECK(d.detection.module == "script");
+  CHECK(*d.detection.fact("interpreter") == "/bin/sh");
+  CHECK(d.plan.argv == std::vector<std::string>{"./hi.sh", "a"});
+}
+
+TEST_CASE("dispatcher: a script runtime with a foreign interpreter chains through the interpreter", "[dispatcher]") {
+  Fixture f;
+  const std::string tool = f.dir.path() + "/tool-aarch64", wrapper = f.dir.path() + "/wrapper";
+  f.dir.write("tool-aarch64", build_elf({}), 0755);
+  f.dir.write("wrapper", "#!" + tool + " -x\n", 0755);  // exec'd, the kernel would run tool-aarch64
+  f.dir.write("qemu", kScript, 0755);
+  f.load(R"({"version": 1, "rules": [{"name": "bench", "magic": "SCARLETB"}], "formats": {
+    "rule:bench": {"runtimes": [{"path": "$D/wrapper", "args": ["--run", "{binary}", "{args}"]}]},
+    "elf:aarch64": {"runtimes": [{"path": "$D/qemu", "args": ["-0", "{argv0}", "{binary_fd}", "{args}"]}]}}})");
+  Decision d = f.decide("SCARLETB", {"./prog", std::nullopt, {"x"}, 4});
+  REQUIRE(d.status.ok());
+  REQUIRE(d.plan.chain.size() == 2);
+  CHECK(d.plan.chain[0].runtime_format == "elf:aarch64");
+  // What the kernel and a second shim would have done, in one exec: qemu runs
+  // the interpreter, which gets its #! argument, the script, the script's arguments.
+  CHECK(d.plan.argv == std::vector<std::string>{f.dir.path() + "/qemu", "-0", tool, tool, "-x", wrapper, "--run", "./prog", "x"});
+  CHECK(d.plan.args_at == 8);
+}
+
+TEST_CASE("dispatcher: a loop through a script's interpreter is refused, not followed", "[dispatcher]") {
+  Fixture f;
+  const std::string ia = f.dir.path() + "/ia", ib = f.dir.path() + "/ib";
+  f.dir.write("ia", "RT-a", 0755);  // a program of rule:a
+  f.dir.write("ib", "RT-b", 0755);  // a program of rule:b
+  f.dir.write("sa", "#!" + ib + "\n", 0755);
+  f.dir.write("sb", "#!" + ia + "\n", 0755);
+  // rule:a runs through sa, whose interpreter is a rule:b program, which
+  // runs through sb, whose interpreter is a rule:a program again.
+  f.load(R"({"version": 1, "rules": [{"name": "a", "magic": "RT-a"}, {"name": "b", "magic": "RT-b"}], "formats": {
+    "rule:a": {"runtimes": [{"path": "$D/sa"}]}, "rule:b": {"runtimes": [{"path": "$D/sb"}]}}})");
+  Decision d = f.decide("RT-a", {"./x", std::nullopt, {}, -1});
+  CHECK(d.status.message() == "rule:b program, but no runtime may be used (" + f.dir.path() +
+                                  "/sb: loop: it is itself a rule:a program)");
+  CHECK(exit_code_for(d.status) == 126);
+}
+
+TEST_CASE("dispatcher: #! interpreters are followed no deeper than the kernel would", "[dispatcher]") {
+  Fixture f;
+  f.dir.write("s0", kScript, 0755);
+  for (int i = 1; i <= 5; ++i)  // s5 -> s4 -> ... -> s0 -> /bin/sh
+    f.dir.write("s" + std::to_string(i), "#!" + f.dir.path() + "/s" + std::to_string(i - 1) + "\n", 0755);
+  f.load(R"({"version": 1, "rules": [{"name": "bench", "magic": "SCARLETB"}],
+    "formats": {"rule:bench": {"runtimes": [{"path": "$D/s5"}, {"path": "$D/s4"}]}}})");
+  auto deep = f.dispatcher->sniff_file(f.dir.path() + "/s5");
+  REQUIRE_FALSE(deep.ok());
+  CHECK(deep.status().message().ends_with("more than 5 levels of #! interpreters"));
+  Decision d = f.decide("SCARLETB", {"./x", std::nullopt, {}, -1});
+  REQUIRE(d.status.ok());
+  CHECK(d.plan.exec_path == f.dir.path() + "/s4");
+  REQUIRE(d.plan.chain.size() == 1);
+  REQUIRE(d.plan.chain[0].skipped.size() == 1);
+  CHECK(d.plan.chain[0].skipped[0].reason.find("more than 5 levels of #! interpreters") != std::string::npos);
+}
