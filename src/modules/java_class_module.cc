@@ -3,6 +3,9 @@
 // package directories begin in the file's path. Layout from the JVM spec,
 // chapter 4 ("The class File Format").
 #include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "scarlet/abi_module.h"
 
@@ -76,6 +79,55 @@ int body_size(std::uint8_t tag) {
   }
 }
 
+// The JVM finds pkg/Name only at ROOT/pkg/Name.class, so ROOT follows from
+// where the file is: its path with the package's directories taken off the
+// end. Only the path's text is used (modules do no I/O), read as the kernel
+// will from the same working directory: a relative path that names fewer
+// directories than the package has ("./Name.class" run inside pkg/, or one
+// that climbs with "..") is completed with ".." per missing directory. A
+// directory named in the path that is not the package's, or a file name
+// that is not Name.class, cannot be where the JVM looks: nullopt.
+std::optional<std::string> classpath_root(std::string_view path, std::string_view internal) {
+  std::vector<std::string_view> want;  // the package's directories, then Name.class
+  for (std::size_t at = 0;;) {
+    auto slash = internal.find('/', at);
+    want.push_back(internal.substr(at, slash == std::string_view::npos ? slash : slash - at));
+    if (slash == std::string_view::npos) break;
+    at = slash + 1;
+  }
+  auto base_at = path.rfind('/');
+  std::string_view base = base_at == std::string_view::npos ? path : path.substr(base_at + 1);
+  if (std::string(base) != std::string(want.back()) + ".class") return std::nullopt;
+  want.pop_back();
+
+  const bool absolute = path.starts_with('/');
+  std::string_view dir = base_at == std::string_view::npos ? std::string_view() : path.substr(0, base_at);
+  // Match the package's directories against the path's, from the end.
+  auto drop_dots = [](std::string_view& d) {  // "a/./" and "a/." name the same directory as "a"
+    for (;;) {
+      if (d == ".") d = {};
+      else if (d.ends_with("/.")) d.remove_suffix(2);
+      else if (d.size() > 1 && d.ends_with('/')) d.remove_suffix(1);
+      else return;
+    }
+  };
+  while (!want.empty()) {
+    drop_dots(dir);
+    auto slash = dir.rfind('/');
+    std::string_view last = slash == std::string_view::npos ? dir : dir.substr(slash + 1);
+    if (last.empty() || last == "..") break;  // the path names no more of the tree
+    if (last != want.back()) return std::nullopt;
+    want.pop_back();
+    dir = slash == std::string_view::npos ? std::string_view() : dir.substr(0, slash);
+  }
+  drop_dots(dir);
+  if (!want.empty() && absolute && dir.find_first_not_of('/') == std::string_view::npos) return std::nullopt;  // nothing above /
+  std::string root(dir);
+  for (std::size_t i = 0; i < want.size(); ++i) root += root.empty() ? ".." : "/..";
+  if (root.empty()) return absolute ? "/" : ".";
+  return root;
+}
+
 class JavaClassModule final : public AbiModule {
  public:
   std::string_view name() const override { return "java_class"; }
@@ -135,20 +187,12 @@ class JavaClassModule final : public AbiModule {
     if (main.empty()) return refuse("Java class " + dotted + " has no main method, so it cannot be run");
     d.facts.push_back({"main", main});
 
-    // The JVM finds pkg.Name only at ROOT/pkg/Name.class.
-    std::string suffix = *internal + ".class";
-    std::string root;
-    if (path == suffix) {
-      root = ".";
-    } else if (path.size() > suffix.size() && path.ends_with(suffix) && path[path.size() - suffix.size() - 1] == '/') {
-      root = std::string(path.substr(0, path.size() - suffix.size() - 1));
-      if (root.empty()) root = "/";
-    } else {
-      return refuse("Java class " + dotted + " must be stored as .../" + suffix + " to run, not as " + std::string(path));
-    }
-    d.facts.push_back({"classpath", root});
+    auto root = classpath_root(path, *internal);
+    if (!root) return refuse("Java class " + dotted + " must be stored as .../" + *internal + ".class to run, not as " +
+                             std::string(path));
+    d.facts.push_back({"classpath", *root});
     d.vars.push_back({"class", dotted});
-    d.vars.push_back({"classpath", root});
+    d.vars.push_back({"classpath", *root});
     return std::optional<Detection>(std::move(d));
   }
 

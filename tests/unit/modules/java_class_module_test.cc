@@ -26,6 +26,26 @@ TEST_CASE("java_class: the class name and classpath root come from the constant 
   CHECK(*(*r)->fact("classpath") == "/");
 }
 
+TEST_CASE("java_class: a relative path inside the package tree climbs to its root", "[java]") {
+  auto m = make_java_class_module(x86_host());
+  auto root = [&](std::string_view path) {
+    auto r = sniff(*m, build_class({}), path);
+    return r.ok() && *r ? *(*r)->fact("classpath") : "refused";
+  };
+  CHECK(root("./com/example/Hello.class") == ".");
+  CHECK(root("classes/./com/example/./Hello.class") == "classes");
+  CHECK(root("./Hello.class") == "../..");          // run from com/example
+  CHECK(root("Hello.class") == "../..");
+  CHECK(root("example/Hello.class") == "..");       // run from com
+  CHECK(root("../example/Hello.class") == "../.."); // run from com/other
+  CHECK(root("../../com/example/Hello.class") == "../..");
+  CHECK(root("/com/example/Hello.class") == "/");
+  CHECK(root("/example/Hello.class") == "refused");  // no room above / for com
+  CHECK(root("/Hello.class") == "refused");
+  CHECK(root("other/Hello.class") == "refused");     // a directory that is not the package's
+  CHECK(root("com/example/Other.class") == "refused");
+}
+
 TEST_CASE("java_class: a class stored where the JVM cannot find it is refused", "[java]") {
   auto m = make_java_class_module(x86_host());
   CHECK(format_of(*m, build_class({}), "./hello") ==
