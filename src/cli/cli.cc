@@ -58,8 +58,9 @@ Parsed parse(int argc, char** argv) {
   dm->add_option("--deadline-ms", daemon.deadline_ms, "Time a client has to send its request")->check(CLI::Range(10u, 60000u));
   dm->add_option("--max-connections", daemon.max_connections, "Connections served at once");
   dm->add_option("--max-per-user", daemon.max_per_user, "Connections served at once per user other than root");
-  dm->add_option("--log-level", daemon.log_level, "trace, debug (one line per dispatch), info, warn or error")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  // Warnings and errors are always logged: there is no quieter level.
+  dm->add_option("--log-level", daemon.log_level, "trace, debug (one line per dispatch), info or warn")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn"}));
   dm->callback([&] { o.command = daemon; });
 
   SandboxOptions sandbox;

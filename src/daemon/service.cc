@@ -230,6 +230,7 @@ std::string Service::decide(const wire::DecideRequest& req, UniqueFd fd) {
                req.path, req.argv0, req.binary_fd};
   if (auto hit = cache_.get(key)) {
     ++counters_.cache_hits;
+    log_->debug("{}: as decided before (cached)", req.path);
     return *hit;
   }
   auto view = FileView::over_fd(fd.get());
@@ -358,7 +359,10 @@ std::string Service::status_json() const {
                      {"admin_denied", c.admin_denied.load()}, {"garbage", c.garbage.load()},
                      {"timeouts", c.timeouts.load()},     {"rejected_connections", c.rejected.load()},
                      {"reloads", c.reloads.load()},       {"reload_failures", c.reload_failures.load()},
-                     {"entries_restored", c.entries_restored.load()}};
+                     {"entries_restored", c.entries_restored.load()},
+                     // Every request or reload that ended in an error, whatever the kind.
+                     {"errors", c.refusals.load() + c.admin_denied.load() + c.garbage.load() + c.timeouts.load() +
+                                    c.rejected.load() + c.reload_failures.load()}};
   return out.dump(2, ' ', false, json::error_handler_t::replace);
 }
 

@@ -3,11 +3,12 @@
 #include "daemon/service.h"
 
 #include <fcntl.h>
-#include <spdlog/sinks/null_sink.h>
+#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "scarlet/run_dir.h"
 #include "support/temp_dir.h"
@@ -20,6 +21,7 @@ namespace {
 
 struct Fixture {
   TempDir dir;
+  std::ostringstream logged;  // the daemon's log, at debug level
   std::vector<std::string> notified;
   std::unique_ptr<Service> service;
 
@@ -27,7 +29,9 @@ struct Fixture {
     dir.write("bin/rt", "#!/bin/sh\n", 0755);
     write_registry(R"("args": ["{binary}", "{args}"])");
     ServiceOptions o{dir.path() + "/registry.json", dir.path(), dir.path() + "/shim", "", false, 16};
-    auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+    auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::ostream_sink_st>(logged));
+    log->set_pattern("%l: %v");
+    log->set_level(spdlog::level::debug);
     service = std::make_unique<Service>(o, log, [this](const std::string& s) { notified.push_back(s); });
     REQUIRE(service->start().ok());
   }
@@ -62,6 +66,10 @@ TEST_CASE("service: decides from the passed fd and caches successes", "[service]
   CHECK(f.decide(other).exit_code == 126);
   CHECK(f.service->counters().refusals == 1);
   CHECK(f.notified.front().starts_with("STATUS=Serving"));
+  // One debug line per dispatch, whether decided, cached or refused.
+  CHECK(f.logged.str().find("debug: " + prog + ": rule:bench -> " + f.dir.path() + "/bin/rt\n"
+                            "debug: " + prog + ": as decided before (cached)\n"
+                            "debug: " + other + ": not a kind of program scarlet-dispatch knows\n") != std::string::npos);
   // The shim falls back on exactly this registry.
   CHECK(read_file(snapshot_path(f.dir.path())).find("SCARLETB") != std::string::npos);
 }
@@ -82,17 +90,24 @@ TEST_CASE("service: reload swaps the registry, or keeps it when the new one is b
   f.write_registry(R"("args": ["--new", "{binary}"])");
   CHECK(f.admin(wire::Type::reload, 0).text == "reloaded");
   CHECK(f.decide(prog).argv[1] == "--new");  // and the cache was dropped
+  // The service manager hears of the reload and of its end, good or bad.
+  REQUIRE(f.notified.size() == 3);
   CHECK(f.notified.at(1) == "RELOADING=1");
+  CHECK(f.notified.at(2).starts_with("READY=1\nSTATUS=Serving"));
 
   f.dir.write("registry.json", "{ broken");
   auto bad = f.admin(wire::Type::reload, 0);
   CHECK(bad.exit_code == 1);
   CHECK(bad.text.starts_with(f.dir.path() + "/registry.json:1:3: syntax error"));
   CHECK(f.decide(prog).argv[1] == "--new");  // the previous registry stays in force
+  REQUIRE(f.notified.size() == 5);
+  CHECK(f.notified.at(3) == "RELOADING=1");
+  CHECK(f.notified.at(4) == "READY=1\nSTATUS=Reload refused (bad registry); the previous one stays in force");
   auto status = nlohmann::json::parse(f.admin(wire::Type::status, 0).text);
   CHECK(status["registry"]["last_reload_error"].get<std::string>().find("syntax error") != std::string::npos);
   CHECK(status["counters"]["reload_failures"] == 1);
   CHECK(status["counters"]["reloads"] == 1);
+  CHECK(status["counters"]["errors"] == 1);
 }
 
 TEST_CASE("service: admin requests are for root only", "[service]") {
@@ -104,6 +119,7 @@ TEST_CASE("service: admin requests are for root only", "[service]") {
   }
   CHECK(f.service->counters().admin_denied == 2);
   auto status = nlohmann::json::parse(f.admin(wire::Type::status, 0).text);
+  CHECK(status["counters"]["errors"] == 2);
   for (const char* key : {"pid", "socket", "entries", "runtimes", "counters", "registry", "other_entries"})
     CHECK(status.contains(key));
 }
