@@ -4,12 +4,14 @@ set(CPACK_PACKAGE_NAME scarlet-dispatch)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_CONTACT "scarlet-dispatch developers <scarlet-dispatch@users.noreply.invalid>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "run foreign binaries transparently through the right runtime")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "scarlet-dispatch registers binfmt_misc handlers so that aarch64, s390x and
- other foreign ELF programs, MS-DOS programs, Windows PE files, .NET
- assemblies, WebAssembly modules and Java classes or jars run as ./prog
- through qemu-user, DOSBox, Wine, Mono, a WASI runtime or Java, with their
- arguments, exit status and standard streams intact. A JSON registry says
- which runtime runs which format.")
+# One line per string: CPack indents each continuation line itself.
+string(JOIN "\n" CPACK_DEBIAN_PACKAGE_DESCRIPTION
+  "scarlet-dispatch registers binfmt_misc handlers so that aarch64, s390x and"
+  "other foreign ELF programs, MS-DOS programs, Windows PE files, .NET"
+  "assemblies, WebAssembly modules and Java classes or jars run as ./prog"
+  "through qemu-user, DOSBox, Wine, Mono, a WASI runtime or Java, with their"
+  "arguments, exit status and standard streams intact. A JSON registry says"
+  "which runtime runs which format.")
 install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR} RENAME copyright)
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
