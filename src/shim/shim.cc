@@ -159,12 +159,13 @@ int run(int argc, char** argv, char** envp, bool daemon_silent) {
   auto daemon_reply = daemon_silent ? std::nullopt : ask_daemon(*k, fd.get());
   wire::DecideReply reply = daemon_reply ? *daemon_reply : decide_here(*k, fd.get());
   for (int attempt = 0;; ++attempt) {
-    if (reply.exit_code != 0) {
-      char head[2] = {};
-      if (reply.format.empty() && ::pread(fd.get(), head, 2, 0) == 2 && head[0] == '#' && head[1] == '!')
-        return exec_script(*k, fd.get(), envp);
-      return say(k->path, reply.message, reply.exit_code);
-    }
+    // A script an entry caught (one matching *.com, say): the kernel's
+    // script handler never saw it, so do its job.
+    char head[2] = {};
+    if ((reply.native || (reply.exit_code != 0 && reply.format.empty())) && ::pread(fd.get(), head, 2, 0) == 2 &&
+        head[0] == '#' && head[1] == '!')
+      return exec_script(*k, fd.get(), envp);
+    if (reply.exit_code != 0) return say(k->path, reply.message, reply.exit_code);
     if (reply.native)
       return say(k->path, "loop: a native program was sent to scarlet-shim by a binfmt_misc entry (see scarlet-dispatch status)", 126);
     if (k->secure && !reply.uses_binary_fd)
