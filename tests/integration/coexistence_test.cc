@@ -27,6 +27,7 @@ TEST_CASE("coexistence: with precedence ours, an entry another tool registers la
   RunResult r = in_sandbox(kCli, kRegistry, kOtherTool + R"SH(
 echo '=== runs'; $EXAMPLES/elf/hello-aarch64-static | head -n 1
 echo '=== status'; $CLI status --json
+echo '=== text'; $CLI status | sed -n '/^other tools/,/^runtimes:/p' | sed "s|$T/|\$T/|"
 )SH", "", kEnv);
   INFO(r.err);
   auto s = sections(r.out);
@@ -35,6 +36,10 @@ echo '=== status'; $CLI status --json
   CHECK(status["precedence"] == "ours");
   REQUIRE(status["other_entries"].size() == 1);
   CHECK(status["other_entries"][0]["kernel_uses"] == "scarlet-elf-aarch64");
+  // What an admin reads without --json.
+  CHECK(s["text"] == "other tools' entries overlapping ours (precedence ours):\n"
+                     "  qemu-aarch64 ($T/other-interp) overlaps scarlet-elf-aarch64; "
+                     "the kernel uses scarlet-elf-aarch64\nruntimes:\n");
 }
 
 TEST_CASE("coexistence: with precedence theirs, ours stand back and return when theirs go", "[coexistence]") {
@@ -44,6 +49,7 @@ TEST_CASE("coexistence: with precedence theirs, ours stand back and return when 
   RunResult r = in_sandbox(kCli, reg, kOtherTool + R"SH(
 echo '=== runs'; $EXAMPLES/elf/hello-aarch64-static | head -n 1
 echo '=== status'; $CLI status --json
+echo '=== text'; $CLI status | sed -n '/^other tools/,/^runtimes:/p' | sed "s|$T/|\$T/|"
 echo -1 > /proc/sys/fs/binfmt_misc/qemu-aarch64; sleep 2.2
 echo '=== back'; $EXAMPLES/elf/hello-aarch64-static | head -n 1
 )SH", "", kEnv);
@@ -54,6 +60,9 @@ echo '=== back'; $EXAMPLES/elf/hello-aarch64-static | head -n 1
   CHECK(status["precedence"] == "theirs");
   REQUIRE(status["other_entries"].size() == 1);
   CHECK(status["other_entries"][0]["kernel_uses"] == "qemu-aarch64");
+  CHECK(s["text"] == "other tools' entries overlapping ours (precedence theirs):\n"
+                     "  qemu-aarch64 ($T/other-interp) overlaps scarlet-elf-aarch64; "
+                     "the kernel uses qemu-aarch64\nruntimes:\n");
   CHECK(s["back"] == "hello from elf:aarch64\n");
 }
 

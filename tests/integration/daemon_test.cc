@@ -129,3 +129,49 @@ TEST_CASE("sandbox: returns CMD's exit status, for root and for an ordinary user
   RunResult no_cmd = run({kCli, "--registry", kRegistry, "sandbox", "--", "/nonexistent/cmd"});
   CHECK(no_cmd.exit_code == 127);
 }
+
+TEST_CASE("daemon: decisions are cached until the file changes", "[daemon]") {
+  RunResult r = in_sandbox(kCli, kRegistry, R"SH(
+cp $EXAMPLES/elf/hello-aarch64-static $T/prog
+counters() { echo "=== counters $1"; $CLI status --json; }
+counters start
+echo "=== runs"; for i in 1 2 3; do $T/prog x | head -n 1; done
+counters same-file
+ino=$(stat -c %i $T/prog)
+touch $T/prog
+echo "=== touched"; $T/prog x | head -n 1
+counters touched
+echo "=== again"; $T/prog x | head -n 1
+counters again
+# New contents in the same inode: another architecture's program.
+cat $EXAMPLES/elf/hello-riscv64-static > $T/prog
+echo "=== rewritten"; $T/prog x | head -n 1; [ "$(stat -c %i $T/prog)" = $ino ] || echo "not the same inode"
+counters rewritten
+)SH", "", kEnv);
+  INFO(r.err);
+  auto s = sections(r.out);
+  auto counter = [&](const std::string& when, const char* name) {
+    return nlohmann::json::parse(s["counters " + when])["counters"][name].get<int>();
+  };
+  auto decisions = [&](const std::string& from, const std::string& to) {
+    return counter(to, "decisions") - counter(from, "decisions");
+  };
+  auto hits = [&](const std::string& from, const std::string& to) {
+    return counter(to, "cache_hits") - counter(from, "cache_hits");
+  };
+  // Three execs of one file: one decision made, two answered from the cache.
+  CHECK(s["runs"] == "hello from elf:aarch64\nhello from elf:aarch64\nhello from elf:aarch64\n");
+  CHECK(decisions("start", "same-file") == 3);
+  CHECK(hits("start", "same-file") == 2);
+  // A new mtime and ctime: decided again, then cached again.
+  CHECK(s["touched"] == "hello from elf:aarch64\n");
+  CHECK(decisions("same-file", "touched") == 1);
+  CHECK(hits("same-file", "touched") == 0);
+  CHECK(s["again"] == "hello from elf:aarch64\n");
+  CHECK(hits("touched", "again") == 1);
+  // Rewritten in place: decided from the new contents (a stale answer would
+  // run the riscv64 program under qemu-aarch64).
+  CHECK(s["rewritten"] == "hello from elf:riscv64\n");
+  CHECK(decisions("again", "rewritten") == 1);
+  CHECK(hits("again", "rewritten") == 0);
+}

@@ -16,6 +16,20 @@ namespace {
 
 const std::vector<std::string> kEnv = {"EXAMPLES=" + kExamples};
 const std::string kUtf8 = "\xc3\xa9t\xc3\xa9";  // "été"
+// Not UTF-8: a lone lead byte, a byte no UTF-8 has, a lone continuation byte.
+// The scripts make it with printf, so they stay ASCII.
+const std::string kRaw = "\xff\xfe\x80";
+const std::string kMakeRaw = "raw=$(printf '\\377\\376\\200')\n";
+
+// src/CMakeLists.txt links the shim static except with the sanitizers (and
+// those are on for the tests too when they are on for the shim).
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitizedBuild = true;
+#elif defined(__has_feature)
+constexpr bool kSanitizedBuild = __has_feature(address_sanitizer);
+#else
+constexpr bool kSanitizedBuild = false;
+#endif
 
 RunResult sandboxed(const std::string& script, const std::string& input = "") {
   return in_sandbox(kCli, kRegistry, script, input, kEnv);
@@ -31,12 +45,17 @@ std::string expected(const std::string& format, const std::string& argv0) {
 }  // namespace
 
 TEST_CASE("dispatch: ELF programs of six architectures run under qemu, static and dynamic", "[dispatch]") {
-  std::string script;
   const char* arches[] = {"aarch64", "arm", "riscv64", "s390x", "ppc64le", "mips64el"};
+  std::string script = kMakeRaw;
   for (std::string a : arches)
-    for (std::string link : {"static", "dynamic"})
-      script += "echo '=== " + a + "-" + link + "'; printf 'line one\\nline two\\n' | $EXAMPLES/elf/hello-" + a + "-" +
-                link + " - 'a b' '" + kUtf8 + "'; echo \"rc=$?\"\n";
+    for (std::string link : {"static", "dynamic"}) {
+      std::string prog = "$EXAMPLES/elf/hello-" + a + "-" + link;
+      script += "echo '=== " + a + "-" + link + "'; printf 'line one\\nline two\\n' | " + prog + " - 'a b' '" + kUtf8 +
+                "'; echo \"rc=$?\"\n";
+      // argv[0] set by the caller, and an argument that is not UTF-8.
+      script += "echo '=== " + a + "-" + link + " exec -a'; bash -c 'exec -a custom-argv0 \"$0\" \"$1\"' " + prog +
+                " \"$raw\"; echo \"rc=$?\"\n";
+    }
   script += "echo '=== status'; $CLI status --json\n";
   RunResult r = sandboxed(script);
   INFO(r.err);
@@ -46,10 +65,12 @@ TEST_CASE("dispatch: ELF programs of six architectures run under qemu, static an
     for (std::string link : {"static", "dynamic"}) {
       INFO(a << " " << link);
       CHECK(s[a + "-" + link] == expected("elf:" + a, kExamples + "/elf/hello-" + a + "-" + link) + "rc=13\n");
+      // Without the P flag's argv[0] the program would see its path here.
+      CHECK(s[a + "-" + link + " exec -a"] == "hello from elf:" + a + "\nargv0=custom-argv0\narg1=[" + kRaw + "]\nrc=11\n");
     }
   // The daemon, not the shim's fallback, made these decisions.
   auto status = nlohmann::json::parse(s["status"]);
-  CHECK(status["counters"]["decisions"].get<int>() >= 12);
+  CHECK(status["counters"]["decisions"].get<int>() >= 24);
 }
 
 TEST_CASE("dispatch: argv[0] is preserved, as a multi-call program needs", "[dispatch][debian]") {
@@ -78,10 +99,17 @@ TEST_CASE("dispatch: MS-DOS programs run headless under DOSBox", "[dispatch]") {
 }
 
 TEST_CASE("dispatch: a WASI module runs under the WASI runtime", "[dispatch]") {
-  RunResult r = sandboxed("cd $EXAMPLES/wasm && printf 'line one\\nline two\\n' | ./hello.wasm - 'a b' " + kUtf8 +
-                          "; echo \"rc=$?\"\n");
+  RunResult r = sandboxed("cd $EXAMPLES/wasm\n"
+                          "echo '=== run'; printf 'line one\\nline two\\n' | ./hello.wasm - 'a b' " + kUtf8 +
+                          "; echo \"rc=$?\"\n"
+                          "echo '=== exec -a'; bash -c 'exec -a custom-argv0 ./hello.wasm x'; echo \"rc=$?\"\n");
   INFO(r.err);
-  CHECK(r.out == expected("wasm", "./hello.wasm") + "rc=13\n");
+  auto s = sections(r.out);
+  CHECK(s["run"] == expected("wasm", "./hello.wasm") + "rc=13\n");
+  // The launcher hands the module the argv[0] the caller chose. (An argument
+  // that is not UTF-8 cannot arrive intact: Node decodes its command line as
+  // UTF-8 and WASI gets each bad byte as U+FFFD.)
+  CHECK(s["exec -a"] == "hello from wasm\nargv0=custom-argv0\narg1=[x]\nrc=11\n");
 }
 
 TEST_CASE("dispatch: a class in its package tree and a runnable jar run under Java", "[dispatch]") {
@@ -89,11 +117,17 @@ TEST_CASE("dispatch: a class in its package tree and a runnable jar run under Ja
       "echo '=== class'; printf 'line one\\nline two\\n' | $EXAMPLES/java/classes/com/example/Hello.class - 'a b' " + kUtf8 +
       "; echo \"rc=$?\"\n"
       "echo '=== jar'; cd $EXAMPLES/java && printf 'line one\\nline two\\n' | ./hello.jar - 'a b' " + kUtf8 +
-      "; echo \"rc=$?\"\n");
+      "; echo \"rc=$?\"\n" + kMakeRaw +
+      "echo '=== class raw'; $EXAMPLES/java/classes/com/example/Hello.class \"$raw\"; echo \"rc=$?\"\n"
+      "echo '=== jar raw'; ./hello.jar \"$raw\"; echo \"rc=$?\"\n");
   INFO(r.err);
   auto s = sections(r.out);
   CHECK(s["class"] == expected("java-class", "") + "rc=13\n");
   CHECK(s["jar"] == expected("jar", "") + "rc=13\n");
+  // Bytes that are not UTF-8 reach java intact (the sample prints them from
+  // /proc/self/cmdline, since Java's String[] args hold them decoded).
+  CHECK(s["class raw"] == "hello from java-class\narg1=[" + kRaw + "]\nrc=11\n");
+  CHECK(s["jar raw"] == "hello from jar\narg1=[" + kRaw + "]\nrc=11\n");
 }
 
 TEST_CASE("dispatch: without the P and O flags the shim still runs the program", "[dispatch]") {
@@ -117,11 +151,13 @@ TEST_CASE("dispatch: refusals are one line with the shell's exit codes", "[dispa
   std::string reg = dir.write("registry.json", read_file(kRegistry));
   dir.write("bin/java-copy", "#!/bin/sh\nexec /usr/bin/java \"$@\"\n", 0777);  // anyone could replace it
   dir.write("bin/rt.loopy", "#!/bin/sh\necho should not run\n", 0755);
+  // pe:x86_64's runtimes are absent whether or not Wine is installed here.
   dir.write("registry.d/50-tests.json", R"({"version": 1,
     "rules": [{"name": "loopy", "extension": "loopy"}, {"name": "selfish", "magic": "SELFISH"}],
     "formats": {"jar": {"runtimes": [{"path": ")" + dir.path() + R"(/bin/java-copy", "args": ["-jar", "{binary}"]}]},
                 "rule:loopy": {"runtimes": [{"path": ")" + dir.path() + R"(/bin/rt.loopy", "abi": "native"}]},
-                "rule:selfish": {"runtimes": [{"path": ")" + dir.path() + R"(/bin/selfish-rt"}]}}})");
+                "rule:selfish": {"runtimes": [{"path": ")" + dir.path() + R"(/bin/selfish-rt"}]},
+                "pe:x86_64": {"runtimes": [{"path": ")" + dir.path() + R"(/absent/wine64"}, {"path": "/nonexistent/scarlet-test/wine"}]}}})");
   dir.write("bin/selfish-rt", "SELFISH runtime", 0755);  // a runtime of its own format
   std::string script =
       "exec 2>&1; cd $T\n"
@@ -151,4 +187,55 @@ TEST_CASE("dispatch: the host's own table is never touched and nothing is left r
   CHECK(::access(("/proc/" + std::to_string(daemon_pid)).c_str(), F_OK) != 0);  // the sandbox stopped its daemon
   RunResult host = run({"/bin/sh", "-c", "ls /proc/sys/fs/binfmt_misc 2>/dev/null | grep -c '^scarlet-'"});
   CHECK(host.out == "0\n");
+}
+
+TEST_CASE("dispatch: resource limits apply when the daemon decides and when the shim decides alone", "[dispatch]") {
+  TempDir dir;
+  std::string reg = dir.write("registry.json", read_file(kRegistry));
+  // The runtime is a shell that reports its own limits: the format sets two,
+  // the candidate overrides one of them.
+  dir.write("registry.d/50-limits.json", R"({"version": 1, "rules": [{"name": "limits", "magic": "SCARLETL"}],
+    "formats": {"rule:limits": {"limits": {"nofile": 100, "as": "512M"},
+      "runtimes": [{"path": "/bin/sh", "limits": {"nofile": 77},
+                    "args": ["-c", "echo nofile=$(ulimit -Sn)/$(ulimit -Hn) as=$(ulimit -Sv)/$(ulimit -Hv) args=$*", "limits", "{args}"]}]}}})");
+  RunResult r = in_sandbox(kCli, reg, R"SH(
+printf 'SCARLETL' > $T/prog; chmod +x $T/prog
+echo "=== before"; echo "nofile=$(ulimit -Sn)/$(ulimit -Hn) as=$(ulimit -Sv)/$(ulimit -Hv)"
+echo "=== daemon"; $T/prog a 'b c'; echo "rc=$?"
+$CLI status --json > $T/status
+pid=$(sed -n 's/^  "pid": \([0-9]*\),$/\1/p' $T/status)
+kill -KILL $pid
+for i in $(seq 1 50); do s=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' /proc/$pid/status 2>/dev/null); [ -z "$s" ] || [ "$s" = Z ] && break; sleep 0.1; done
+echo "=== shim alone"; $CLI status >/dev/null 2>&1; echo "status rc=$?"; $T/prog a 'b c'; echo "rc=$?"
+echo "=== decisions"; cat $T/status
+)SH", "", kEnv);
+  INFO(r.err);
+  auto s = sections(r.out);
+  // Not already in force in the sandbox, so the shim set them.
+  REQUIRE(s["before"].starts_with("nofile="));
+  CHECK(s["before"].find("nofile=77/") == std::string::npos);
+  CHECK(s["before"].find("as=524288/") == std::string::npos);
+  const std::string limited = "nofile=77/77 as=524288/524288 args=a b c\nrc=0\n";
+  CHECK(s["daemon"] == limited);
+  // The daemon answered the first exec (its fast path) ...
+  CHECK(nlohmann::json::parse(s["decisions"])["counters"]["decisions"].get<int>() == 1);
+  // ... and it is gone for the second (status exits 3: no daemon answering).
+  CHECK(s["shim alone"] == "status rc=3\n" + limited);
+}
+
+TEST_CASE("dispatch: the shim is a static program with no ELF interpreter", "[dispatch]") {
+  if (kSanitizedBuild) {
+    WARN("the sanitizer runtimes are shared libraries: a sanitized build's shim is dynamic");
+    return;
+  }
+  RunResult dynamic = run({"readelf", "--dynamic", kShim});
+  INFO(dynamic.err);
+  REQUIRE(dynamic.exit_code == 0);
+  CHECK(dynamic.out.find("There is no dynamic section in this file.") != std::string::npos);
+  RunResult headers = run({"readelf", "--wide", "--program-headers", kShim});
+  INFO(headers.err);
+  REQUIRE(headers.exit_code == 0);
+  CHECK(headers.out.find(" LOAD ") != std::string::npos);  // the headers were read
+  CHECK(headers.out.find("INTERP") == std::string::npos);
+  CHECK(headers.out.find(" DYNAMIC ") == std::string::npos);
 }
