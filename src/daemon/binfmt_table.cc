@@ -72,22 +72,39 @@ Status BinfmtTable::remove(const std::string& name) const {
   return s;
 }
 
+Status BinfmtTable::replace(const Entry& entry) const {
+  // Names are unique, so the new registration first goes in under a bridge
+  // name; being newest, it takes the files while the old one goes and the
+  // new one comes under the real name.
+  Entry bridge = entry;
+  bridge.name += kBridgeSuffix;
+  const bool bridged = add(bridge).ok();
+  Status s = remove(entry.name);
+  if (s.ok()) s = add(entry);
+  if (bridged) (void)remove(bridge.name);
+  return s;
+}
+
 Result<std::vector<std::string>> BinfmtTable::sync(const std::vector<Entry>& wanted,
                                                    std::vector<std::string>& problems) const {
   auto current = list();
   if (!current.ok()) return current.status();
-  std::vector<std::string> changes;
+  std::vector<std::string> changes, in_place;
   for (const auto& e : *current) {
     if (!is_ours(e.name)) continue;
     auto w = std::find_if(wanted.begin(), wanted.end(), [&](const Entry& x) { return x.name == e.name; });
-    if (w != wanted.end() && same_registration(*w, e)) continue;
+    if (w != wanted.end()) {
+      in_place.push_back(e.name);
+      if (same_registration(*w, e)) continue;
+      if (Status s = replace(*w); !s.ok()) problems.push_back(s.message());
+      else changes.push_back("re-registered " + e.name);
+      continue;
+    }
     if (Status s = remove(e.name); !s.ok()) problems.push_back(s.message());
     else changes.push_back("removed " + e.name);
   }
-  current = list();
-  if (!current.ok()) return current.status();
   for (const auto& w : wanted) {
-    if (std::any_of(current->begin(), current->end(), [&](const Entry& e) { return e.name == w.name; })) continue;
+    if (std::find(in_place.begin(), in_place.end(), w.name) != in_place.end()) continue;
     if (Status s = add(w); !s.ok()) problems.push_back(s.message());
     else changes.push_back("registered " + w.name);
   }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "binfmt_entry.h"
@@ -24,11 +25,17 @@ class BinfmtTable {
   Status add(const Entry& entry) const;
   Status remove(const std::string& name) const;  // refuses names not ours
 
-  // Makes our entries exactly `wanted`: removes ours that are not wanted or
-  // differ, adds the missing. Returns what it changed, one line per change,
-  // and fails only when it could not read the table; entries the kernel
-  // refuses are reported in `problems`.
+  // Registers `entry` again, changed, without a moment in which its files
+  // have no handler (an exec then would fail with ENOEXEC).
+  Status replace(const Entry& entry) const;
+
+  // Makes our entries exactly `wanted`: removes ours that are not wanted,
+  // replaces those that differ, adds the missing. Returns what it changed,
+  // one line per change, and fails only when it could not read the table;
+  // entries the kernel refuses are reported in `problems`.
   Result<std::vector<std::string>> sync(const std::vector<Entry>& wanted, std::vector<std::string>& problems) const;
+
+  static constexpr std::string_view kBridgeSuffix = ".next";  // replace()'s passing entry
 
  private:
   std::string dir_;

@@ -1,8 +1,7 @@
 // Faults around real execs in a sandbox: the daemon killed, stopped or
-// reloaded mid-run, and its kernel entries removed by someone else. No
-// foreign exec may fail because of any of it; the one known exception, a
-// reload re-registering the kernel entry an exec needs, is measured and
-// reported by the reload test.
+// reloaded mid-run (re-registering the kernel entry the execs need), and its
+// kernel entries removed by someone else. No foreign exec may fail because of
+// any of it.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -103,7 +102,7 @@ echo "ms=$(( (end - start) / 1000000 ))"
   CHECK(ms < 10 * (200 + 400));
 }
 
-TEST_CASE("faults: 20 reloads, valid and invalid alternating, during 300 execs cost no exec of an unchanged entry", "[faults]") {
+TEST_CASE("faults: 20 reloads, valid and invalid alternating, during 300 execs cost no exec", "[faults]") {
   TempDir dir;
   std::string reg = dir.write("registry.json", read_file(kRegistry));
   // Two valid registries that differ in a rule's runtime and in the flags of
@@ -158,23 +157,14 @@ echo "=== s390x"; cat $T/execs.s390x
   INFO(r.err);
   auto s = sections(r.out);
   CHECK(s[""] == "reloads=10\nreload_failures=10\n1\n");
-  // No reload costs an exec of a format whose kernel entry it leaves alone.
+  // No reload costs an exec of a format whose kernel entry it leaves alone...
   CHECK(failures(s["s390x"]) == std::vector<std::string>{});
   CHECK(lines(s["s390x"]) >= 300);
-  // Re-registering an entry is a remove and then an add (BinfmtTable::sync,
-  // with a re-read of the whole table in between): an exec that the kernel
-  // matches in that window finds no entry and fails with ENOEXEC. That, and
-  // nothing else, may go wrong for the re-registered format; how often it
-  // did is reported (a warning), and the check below says so without failing
-  // the test until the window is closed.
+  // ...nor of the one whose entry it registers again: the new entry comes in
+  // before the old one goes (BinfmtTable::replace). A remove-then-add lost
+  // about 2 % of the execs that met a re-registration (ENOEXEC).
+  CHECK(failures(s["aarch64"]) == std::vector<std::string>{});
   CHECK(lines(s["aarch64"]) >= 300);
-  auto lost = failures(s["aarch64"]);
-  for (const auto& f : lost) CHECK_THAT(f, Catch::Matchers::StartsWith("failed rc=126:") &&
-                                             Catch::Matchers::EndsWith("hello-aarch64-static: Exec format error"));
-  if (!lost.empty())
-    WARN(lost.size() << " of " << lines(s["aarch64"]) << " execs of elf:aarch64 failed with ENOEXEC while 10 reloads "
-                     "re-registered scarlet-elf-aarch64 (removed, then registered again)");
-  CHECK_NOFAIL(lost.empty());
 }
 
 TEST_CASE("faults: entries removed or flushed by someone else come back within 2 s", "[faults]") {
