@@ -1,6 +1,12 @@
 // Talking to the daemon: connect, send one request frame (optionally with an
-// fd as SCM_RIGHTS), read one reply frame, all within a deadline. Plain POSIX,
-// no threads, no allocation beyond the frames: the shim uses it on every exec.
+// fd as SCM_RIGHTS), read one reply frame (and the fd that may come with
+// it), all within a deadline. Plain POSIX, no threads, no allocation beyond
+// the frames: the shim uses it on every exec.
+//
+// The daemon is reached at its socket in the run directory, or, where that
+// file cannot be seen (inside a chroot), at its abstract socket
+// (run_dir.h), which is answered only if root is listening there: any user
+// may bind an abstract name while the daemon is away.
 // Thread-safety: re-entrant.
 #pragma once
 
@@ -8,11 +14,20 @@
 
 #include "scarlet/protocol.h"
 #include "scarlet/status.h"
+#include "scarlet/unique_fd.h"
 
 namespace scarlet {
 
+struct DaemonReply {
+  wire::Message message;
+  UniqueFd fd;  // passed with the reply (a decision's runtime), close-on-exec; or none
+};
+
 // Any failure (no socket, nobody listening, a full backlog, the deadline
 // passing, garbage back) is an error: callers fall back, they do not retry.
-Result<wire::Message> call_daemon(const std::string& socket_path, const std::string& frame, int fd, int timeout_ms);
+Result<DaemonReply> call_daemon(const std::string& run_dir, const std::string& frame, int fd, int timeout_ms);
+
+// A connected, non-blocking socket to the daemon of `run_dir`, or why not.
+Result<UniqueFd> connect_daemon(const std::string& run_dir);
 
 }  // namespace scarlet

@@ -13,6 +13,11 @@ namespace scarlet {
 
 std::string run_dir(bool secure);
 inline std::string socket_path(const std::string& run_dir) { return run_dir + "/socket"; }
+// The daemon also listens on an abstract socket (Linux's namespace of socket
+// names that are not files): a chroot that cannot see the run directory can
+// still reach it. The name follows from the run directory, so a sandbox's
+// daemon has its own. The leading NUL of sun_path is not part of it.
+inline std::string abstract_socket_name(const std::string& run_dir) { return "scarlet-dispatch" + run_dir; }
 inline std::string snapshot_path(const std::string& run_dir) { return run_dir + "/registry.snapshot.json"; }
 
 }  // namespace scarlet

@@ -10,6 +10,7 @@
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <climits>
 #include <filesystem>
@@ -83,12 +84,15 @@ int run_daemon(const Options& global, const DaemonOptions& o) {
     log->error("cannot create {}: {}", global.run_dir, std::strerror(errno));
     return 1;
   }
-  // systemd socket activation hands us the listening socket as fd 3.
-  UniqueFd listener;
-  const bool activated = sd_listen_fds(1) == 1 && sd_is_socket_unix(SD_LISTEN_FDS_START, SOCK_STREAM, 1, nullptr, 0) > 0;
-  if (activated) {
-    listener.reset(SD_LISTEN_FDS_START);
-  } else {
+  // systemd socket activation hands us the listening sockets from fd 3 on:
+  // the socket file, and the abstract socket (server.h) if the unit has it.
+  std::vector<UniqueFd> listeners;
+  const int passed = sd_listen_fds(1);
+  for (int fd = SD_LISTEN_FDS_START; fd < SD_LISTEN_FDS_START + std::max(passed, 0); ++fd)
+    if (sd_is_socket_unix(fd, SOCK_STREAM, 1, nullptr, 0) > 0) listeners.emplace_back(fd);
+    else ::close(fd);
+  const bool activated = !listeners.empty();
+  if (!activated) {
     // Bound under a temporary name and renamed into place once we serve:
     // whoever sees the socket finds a daemon ready to answer.
     auto l = daemon::listen_unix(socket_path(global.run_dir) + ".starting");
@@ -96,7 +100,7 @@ int run_daemon(const Options& global, const DaemonOptions& o) {
       log->error("{}", l.status().message());
       return 1;
     }
-    listener = std::move(l).value();
+    listeners.push_back(std::move(l).value());
   }
 
   daemon::Service service(so, log, notify);
@@ -108,9 +112,19 @@ int run_daemon(const Options& global, const DaemonOptions& o) {
   log->info("serving on {}{} with {} threads; shim {}", socket_path(global.run_dir), activated ? " (socket activation)" : "",
             o.threads, so.shim);
 
+  // Reachable from chroots that cannot see the run directory. Bound here,
+  // as the service is ready: a client that connects from now on is served.
+  // Not a socket unit's: systemd's own forked children hold copies of its
+  // listening sockets for a while, and an abstract name cannot be bound
+  // again until every copy is closed.
+  if (auto a = daemon::listen_abstract(abstract_socket_name(global.run_dir)); a.ok())
+    listeners.push_back(std::move(a).value());
+  else
+    log->warn("no abstract socket, so chroots cannot reach the daemon: {}", a.status().message());
+
   boost::asio::io_context io;
   daemon::ServerOptions server_options{o.max_connections, o.max_per_user, std::chrono::milliseconds(o.deadline_ms)};
-  daemon::Server server(io, std::move(listener), server_options,
+  daemon::Server server(io, std::move(listeners), server_options,
                         [&](const daemon::Peer& peer, const wire::Message& m, UniqueFd fd) {
                           return service.handle(peer, m, std::move(fd));
                         },

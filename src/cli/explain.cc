@@ -61,9 +61,9 @@ void print_text(const json& j) {
 std::optional<json> ask_daemon(const Options& global, const ExplainOptions& o, int fd) {
   std::string frame = wire::encode(wire::DecideRequest{o.file, std::nullopt, fd, o.args}, wire::Type::explain);
   if (frame.size() > wire::kMaxRequest + wire::kHeaderSize) return std::nullopt;
-  auto m = call_daemon(socket_path(global.run_dir), frame, fd, 5000);
-  if (!m.ok() || m->type != wire::Type::text_reply) return std::nullopt;
-  auto reply = wire::decode_text_reply(m->payload);
+  auto m = call_daemon(global.run_dir, frame, fd, 5000);
+  if (!m.ok() || m->message.type != wire::Type::text_reply) return std::nullopt;
+  auto reply = wire::decode_text_reply(m->message.payload);
   if (!reply.ok()) return std::nullopt;
   json j = json::parse(reply->text, nullptr, false);
   if (j.is_discarded()) return std::nullopt;

@@ -15,10 +15,10 @@ using json = nlohmann::ordered_json;
 constexpr int kNotRunning = 3;  // as `systemctl status` for a stopped unit
 
 Result<wire::TextReply> ask(const Options& global, wire::Type type) {
-  auto m = call_daemon(socket_path(global.run_dir), wire::encode_empty(type), -1, 10000);
+  auto m = call_daemon(global.run_dir, wire::encode_empty(type), -1, 10000);
   if (!m.ok()) return m.status();
-  if (m->type != wire::Type::text_reply) return Result<wire::TextReply>(Code::invalid, "unexpected reply");
-  return wire::decode_text_reply(m->payload);
+  if (m->message.type != wire::Type::text_reply) return Result<wire::TextReply>(Code::invalid, "unexpected reply");
+  return wire::decode_text_reply(m->message.payload);
 }
 
 std::string str(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }

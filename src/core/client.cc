@@ -8,8 +8,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 
+#include "scarlet/run_dir.h"
 #include "scarlet/unique_fd.h"
 
 namespace scarlet {
@@ -33,19 +35,43 @@ bool wait_for(int fd, short events, long deadline) {
   }
 }
 
+// Connects `sock` to `addr` (length `len`); EINPROGRESS counts as connected
+// (the request then waits for the socket to be writable).
+bool connect_to(int sock, const sockaddr_un& addr, socklen_t len) {
+  return ::connect(sock, reinterpret_cast<const sockaddr*>(&addr), len) == 0 || errno == EINPROGRESS;
+}
+
 }  // namespace
 
-Result<wire::Message> call_daemon(const std::string& path, const std::string& frame, int fd, int timeout_ms) {
-  const long deadline = now_ms() + timeout_ms;
+Result<UniqueFd> connect_daemon(const std::string& run_dir) {
+  const std::string path = socket_path(run_dir), name = abstract_socket_name(run_dir);
   struct sockaddr_un addr {};
-  if (path.size() >= sizeof addr.sun_path) return Result<wire::Message>(Code::invalid, "socket path too long");
+  if (path.size() >= sizeof addr.sun_path || name.size() + 1 > sizeof addr.sun_path)
+    return Result<UniqueFd>(Code::invalid, "socket path too long: " + path);
   addr.sun_family = AF_UNIX;
   std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-
   UniqueFd sock(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (!sock) return Status::from_errno(errno, "socket");
-  if (::connect(sock.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 && errno != EINPROGRESS)
-    return Status::from_errno(errno, "connect " + path);  // EAGAIN: backlog full
+  if (connect_to(sock.get(), addr, sizeof addr)) return sock;
+  const int path_error = errno;  // EAGAIN: backlog full
+
+  std::memset(addr.sun_path, 0, sizeof addr.sun_path);
+  std::memcpy(addr.sun_path + 1, name.data(), name.size());
+  sock.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  if (!sock) return Status::from_errno(errno, "socket");
+  struct ucred server {};
+  socklen_t len = sizeof server;
+  if (connect_to(sock.get(), addr, static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size())) &&
+      ::getsockopt(sock.get(), SOL_SOCKET, SO_PEERCRED, &server, &len) == 0 && server.uid == 0)
+    return sock;
+  return Status::from_errno(path_error, "connect " + path);
+}
+
+Result<DaemonReply> call_daemon(const std::string& run_dir, const std::string& frame, int fd, int timeout_ms) {
+  const long deadline = now_ms() + timeout_ms;
+  auto connected = connect_daemon(run_dir);
+  if (!connected.ok()) return connected.status();
+  UniqueFd sock = std::move(connected).value();
 
   // The first sendmsg carries the fd; the kernel attaches it to the first byte.
   // A fresh connection's buffer is empty, so that send is tried at once: it
@@ -53,7 +79,7 @@ Result<wire::Message> call_daemon(const std::string& path, const std::string& fr
   std::size_t sent = 0;
   for (bool writable = true; sent < frame.size();) {
     if (!writable && !wait_for(sock.get(), POLLOUT, deadline))
-      return Result<wire::Message>(Code::io, "daemon did not answer in time");
+      return Result<DaemonReply>(Code::io, "daemon did not answer in time");
     struct iovec iov = {const_cast<char*>(frame.data() + sent), frame.size() - sent};
     struct msghdr msg {};
     msg.msg_iov = &iov;
@@ -76,14 +102,32 @@ Result<wire::Message> call_daemon(const std::string& path, const std::string& fr
   }
 
   wire::FrameReader reader;
+  DaemonReply reply;
   char buf[4096];
   for (;;) {
-    if (auto m = reader.next()) return *std::move(m);
-    if (!wait_for(sock.get(), POLLIN, deadline)) return Result<wire::Message>(Code::io, "daemon did not answer in time");
-    ssize_t n = ::recv(sock.get(), buf, sizeof buf, 0);
+    if (auto m = reader.next()) {
+      reply.message = *std::move(m);
+      return reply;
+    }
+    if (!wait_for(sock.get(), POLLIN, deadline)) return Result<DaemonReply>(Code::io, "daemon did not answer in time");
+    struct iovec iov = {buf, sizeof buf};
+    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    struct msghdr msg {};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    ssize_t n = ::recvmsg(sock.get(), &msg, MSG_CMSG_CLOEXEC);
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
     if (n < 0) return Status::from_errno(errno, "recv");
-    if (n == 0) return Result<wire::Message>(Code::io, "daemon closed the connection");
+    for (struct cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int))) {
+        int passed;
+        std::memcpy(&passed, CMSG_DATA(c), sizeof passed);
+        if (!reply.fd) reply.fd.reset(passed);
+        else ::close(passed);
+      }
+    if (n == 0) return Result<DaemonReply>(Code::io, "daemon closed the connection");
     if (Status s = reader.feed(buf, static_cast<std::size_t>(n)); !s.ok()) return s;
   }
 }

@@ -17,19 +17,19 @@ std::size_t DecisionCache::Hash::operator()(const CacheKey& k) const {
   return h;
 }
 
-std::optional<std::string> DecisionCache::get(const CacheKey& key) {
+std::optional<Answer> DecisionCache::get(const CacheKey& key) {
   std::lock_guard lock(mutex_);
   auto it = slots_.find(key);
   if (it == slots_.end()) return std::nullopt;
   order_.splice(order_.begin(), order_, it->second.age);
-  return it->second.reply;
+  return it->second.answer;
 }
 
-void DecisionCache::put(const CacheKey& key, std::string reply_frame) {
+void DecisionCache::put(const CacheKey& key, Answer answer) {
   if (capacity_ == 0) return;
   std::lock_guard lock(mutex_);
   if (auto it = slots_.find(key); it != slots_.end()) {
-    it->second.reply = std::move(reply_frame);
+    it->second.answer = std::move(answer);
     order_.splice(order_.begin(), order_, it->second.age);
     return;
   }
@@ -38,7 +38,7 @@ void DecisionCache::put(const CacheKey& key, std::string reply_frame) {
     order_.pop_back();
   }
   order_.push_front(key);
-  slots_.emplace(key, Slot{std::move(reply_frame), order_.begin()});
+  slots_.emplace(key, Slot{std::move(answer), order_.begin()});
 }
 
 void DecisionCache::clear() {

@@ -13,6 +13,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "answer.h"
 #include "scarlet/file_view.h"
 
 namespace scarlet::daemon {
@@ -29,9 +30,9 @@ class DecisionCache {
  public:
   explicit DecisionCache(std::size_t capacity) : capacity_(capacity) {}
 
-  // The encoded reply frame stored for `key`.
-  std::optional<std::string> get(const CacheKey& key);
-  void put(const CacheKey& key, std::string reply_frame);
+  // The answer stored for `key`.
+  std::optional<Answer> get(const CacheKey& key);
+  void put(const CacheKey& key, Answer answer);
   void clear();
   std::size_t size() const;
 
@@ -41,7 +42,7 @@ class DecisionCache {
   };
   using Order = std::list<CacheKey>;
   struct Slot {
-    std::string reply;
+    Answer answer;
     Order::iterator age;
   };
   const std::size_t capacity_;

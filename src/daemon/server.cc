@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <boost/asio.hpp>
+#include <cstddef>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -37,15 +38,15 @@ using stream = asio::local::stream_protocol;
 // socket buffer — becomes a Connection on the io_context, with a deadline,
 // subject to the connection caps.
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
-  Impl(asio::io_context& io_, UniqueFd listener_, ServerOptions o, Handler h, Counters& c)
-      : io(io_), listener(std::move(listener_)), options(o), handler(std::move(h)), counters(c),
+  Impl(asio::io_context& io_, std::vector<UniqueFd> listeners_, ServerOptions o, Handler h, Counters& c)
+      : io(io_), listeners(std::move(listeners_)), options(o), handler(std::move(h)), counters(c),
         stopping(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)), spare(::open("/dev/null", O_RDONLY | O_CLOEXEC)) {
     // Threads race to accept: whoever loses must get EAGAIN, not block.
-    ::fcntl(listener.get(), F_SETFL, ::fcntl(listener.get(), F_GETFL) | O_NONBLOCK);
+    for (const auto& l : listeners) ::fcntl(l.get(), F_SETFL, ::fcntl(l.get(), F_GETFL) | O_NONBLOCK);
   }
 
   asio::io_context& io;
-  UniqueFd listener;  // closed by stop(), so clients that come after fail at once
+  std::vector<UniqueFd> listeners;  // closed by stop(), so clients that come after fail at once
   const ServerOptions options;
   const Handler handler;
   Counters& counters;
@@ -60,7 +61,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::map<uid_t, std::size_t> per_user;
 
   void accept_loop();
-  void take_clients();
+  void take_clients(int listener);
   void serve(UniqueFd sock);
   void respond(UniqueFd sock, const Peer& peer, Inbox& inbox);
   bool admit(const Peer& peer, bool always = false);
@@ -68,6 +69,27 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 };
 
 namespace {
+
+// Sends as much of `answer`'s frame as the socket takes now, its runtime fd
+// (if any) with the first byte. What send(2) returns.
+ssize_t send_answer(int sock, const Answer& answer) {
+  struct iovec iov = {const_cast<char*>(answer.frame.data()), answer.frame.size()};
+  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  struct msghdr msg {};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  if (answer.runtime && *answer.runtime) {
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    const int fd = answer.runtime->get();
+    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
+  }
+  return ::sendmsg(sock, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
 
 // A client served asynchronously: still sending its request, or still
 // receiving a long reply. Dropped at its deadline.
@@ -99,7 +121,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     });
   }
 
-  void send_rest(std::string reply, std::size_t sent) {
+  void send_rest(Answer reply, std::size_t sent) {
     reply_ = std::move(reply);
     asio::dispatch(socket_.get_executor(), [self = shared_from_this(), sent] {
       self->arm_deadline();
@@ -138,8 +160,23 @@ class Connection : public std::enable_shared_from_this<Connection> {
     write_from(0);
   }
 
+  // The first bytes carry the answer's fd; a fresh connection's buffer takes
+  // them at once, else this waits until it can.
   void write_from(std::size_t sent) {
-    asio::async_write(socket_, asio::buffer(reply_.data() + sent, reply_.size() - sent),
+    if (sent == 0) {
+      ssize_t n = send_answer(socket_.native_handle(), reply_);
+      if (n < 0 && errno != EAGAIN) return close();
+      if (n < 0) {
+        socket_.async_wait(stream::socket::wait_write, [self = shared_from_this()](const boost::system::error_code& ec) {
+          if (ec) return self->close();
+          self->write_from(0);
+        });
+        return;
+      }
+      sent = static_cast<std::size_t>(n);
+    }
+    const std::string& frame = reply_.frame;
+    asio::async_write(socket_, asio::buffer(frame.data() + sent, frame.size() - sent),
                       [self = shared_from_this()](const boost::system::error_code&, std::size_t) { self->close(); });
   }
 
@@ -154,7 +191,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::steady_timer timer_;
   Peer peer_;
   Inbox inbox_;
-  std::string reply_;
+  Answer reply_;
 };
 
 Peer peer_of(int fd) {
@@ -199,36 +236,39 @@ void Server::Impl::accept_loop() {
   sigfillset(&all);
   ::pthread_sigmask(SIG_BLOCK, &all, nullptr);
   UniqueFd ep(::epoll_create1(EPOLL_CLOEXEC));
-  struct epoll_event on_client {}, on_stop {};
-  on_client.events = EPOLLIN | EPOLLEXCLUSIVE;
-  on_client.data.u32 = 0;
+  constexpr int kStop = -1;
+  struct epoll_event on_stop {};
   on_stop.events = EPOLLIN;
-  on_stop.data.u32 = 1;
-  if (::epoll_ctl(ep.get(), EPOLL_CTL_ADD, listener.get(), &on_client) != 0 ||
-      ::epoll_ctl(ep.get(), EPOLL_CTL_ADD, stopping.get(), &on_stop) != 0)
-    return;
+  on_stop.data.fd = kStop;
+  if (::epoll_ctl(ep.get(), EPOLL_CTL_ADD, stopping.get(), &on_stop) != 0) return;
+  for (const auto& l : listeners) {
+    struct epoll_event on_client {};
+    on_client.events = EPOLLIN | EPOLLEXCLUSIVE;
+    on_client.data.fd = l.get();
+    if (::epoll_ctl(ep.get(), EPOLL_CTL_ADD, l.get(), &on_client) != 0) return;
+  }
   for (;;) {
-    struct epoll_event events[2];
-    int n = ::epoll_wait(ep.get(), events, 2, -1);
+    struct epoll_event events[4];
+    int n = ::epoll_wait(ep.get(), events, 4, -1);
     if (n < 0 && errno != EINTR) return;
     for (int i = 0; i < n; ++i)
-      if (events[i].data.u32 == 1) return;
-    if (n > 0) take_clients();
+      if (events[i].data.fd == kStop) return;
+    for (int i = 0; i < n; ++i) take_clients(events[i].data.fd);
   }
 }
 
 // Takes the clients waiting, up to a batch (then looks for stop() again);
 // the listener is level-triggered, so what is left wakes a thread at once.
-void Server::Impl::take_clients() {
+void Server::Impl::take_clients(int listener) {
   constexpr int kBatch = 16;
   for (int taken = 0; taken < kBatch; ++taken) {
-    UniqueFd sock(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
+    UniqueFd sock(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
     if (!sock && (errno == EMFILE || errno == ENFILE)) {
       // Out of fds, the backlog would stay ready and waiting on it would
       // spin: shed the oldest client instead (its shim decides alone).
       std::lock_guard lock(mutex);
       spare.reset();
-      if (UniqueFd shed(::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC)); shed) ++counters.rejected;
+      if (UniqueFd shed(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC)); shed) ++counters.rejected;
       spare.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
     }
     if (!sock) return;
@@ -254,19 +294,20 @@ void Server::Impl::serve(UniqueFd sock) {
 }
 
 void Server::Impl::respond(UniqueFd sock, const Peer& peer, Inbox& inbox) {
-  std::string reply = handler(peer, inbox.take_request(), inbox.take_fd());
-  ssize_t n = ::send(sock.get(), reply.data(), reply.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  Answer reply = handler(peer, inbox.take_request(), inbox.take_fd());
+  ssize_t n = send_answer(sock.get(), reply);
   if (n < 0 && errno != EAGAIN) return;  // the client is gone
   auto sent = static_cast<std::size_t>(n < 0 ? 0 : n);
-  if (sent == reply.size()) return;
+  if (sent == reply.frame.size()) return;
   // The rest of a long reply goes out as the client reads it. It was asked
   // for and answered, so it is not turned away at the caps.
   admit(peer, true);
   std::make_shared<Connection>(shared_from_this(), std::move(sock), peer, Inbox())->send_rest(std::move(reply), sent);
 }
 
-Server::Server(asio::io_context& io, UniqueFd listener, ServerOptions options, Handler handler, Counters& counters)
-    : impl_(std::make_shared<Impl>(io, std::move(listener), options, std::move(handler), counters)) {}
+Server::Server(asio::io_context& io, std::vector<UniqueFd> listeners, ServerOptions options, Handler handler,
+               Counters& counters)
+    : impl_(std::make_shared<Impl>(io, std::move(listeners), options, std::move(handler), counters)) {}
 
 Server::~Server() { stop(); }
 
@@ -282,7 +323,7 @@ void Server::stop() {
   for (auto& t : impl_->acceptors)
     if (t.joinable()) t.join();
   impl_->acceptors.clear();
-  impl_->listener.reset();
+  impl_->listeners.clear();
   impl_->serving.reset();
 }
 Result<UniqueFd> listen_unix(const std::string& path) {
@@ -300,6 +341,19 @@ Result<UniqueFd> listen_unix(const std::string& path) {
   if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return Status::from_errno(errno, "bind " + path);
   ::chmod(path.c_str(), 0666);
   if (::listen(fd.get(), SOMAXCONN) != 0) return Status::from_errno(errno, "listen " + path);
+  return fd;
+}
+
+Result<UniqueFd> listen_abstract(const std::string& name) {
+  struct sockaddr_un addr {};
+  if (name.size() + 1 > sizeof addr.sun_path) return Result<UniqueFd>(Code::invalid, "abstract socket name too long: " + name);
+  addr.sun_family = AF_UNIX;
+  std::memcpy(addr.sun_path + 1, name.data(), name.size());
+  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd) return Status::from_errno(errno, "socket");
+  auto length = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), length) != 0) return Status::from_errno(errno, "bind @" + name);
+  if (::listen(fd.get(), SOMAXCONN) != 0) return Status::from_errno(errno, "listen @" + name);
   return fd;
 }
 

@@ -1,6 +1,6 @@
-// Server: the daemon's Unix socket. Accepts connections, reads one request
+// Server: the daemon's Unix sockets. Accepts connections, reads one request
 // frame (and the fd passed with it), hands it to the handler, writes the
-// reply, closes. A client whose request is already whole when it is accepted
+// reply (with the fd the handler passes back, if any), closes. A client whose request is already whole when it is accepted
 // (the shim's nearly always is) is answered right there, on one of the
 // server's own accepting threads; any other is served asynchronously on the
 // io_context, and slow, oversized or garbage clients are dropped: each such
@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "scarlet/protocol.h"
 #include "scarlet/unique_fd.h"
@@ -36,12 +37,13 @@ struct ServerOptions {
   unsigned accept_threads = 0;  // accepting and answering whole requests; 0: half the CPUs, 1 to 4
 };
 
-using Handler = std::function<std::string(const Peer&, const wire::Message&, UniqueFd)>;
+using Handler = std::function<Answer(const Peer&, const wire::Message&, UniqueFd)>;
 
 class Server {
  public:
-  // Serves on `listener`, a listening Unix stream socket (owned from here).
-  Server(boost::asio::io_context& io, UniqueFd listener, ServerOptions options, Handler handler, Counters& counters);
+  // Serves on `listeners`, listening Unix stream sockets (owned from here).
+  Server(boost::asio::io_context& io, std::vector<UniqueFd> listeners, ServerOptions options, Handler handler,
+         Counters& counters);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -58,5 +60,7 @@ class Server {
 // A listening socket at `path` (a stale socket file there is replaced),
 // reachable by every user (requests are checked per peer, not by file mode).
 Result<UniqueFd> listen_unix(const std::string& path);
+// A listening socket at the abstract address `name` (no file; see run_dir.h).
+Result<UniqueFd> listen_abstract(const std::string& name);
 
 }  // namespace scarlet::daemon

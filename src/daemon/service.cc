@@ -157,6 +157,10 @@ Status Service::reload() {
   auto previous = state_.load();
   state_.store(*state);
   cache_.clear();
+  {
+    std::lock_guard fds(runtime_fds_mutex_);  // runtimes may have been replaced
+    runtime_fds_.clear();
+  }
   Status entries = apply_entries(**state, previous.get());
   ++counters_.reloads;
   last_error_.clear();
@@ -218,12 +222,12 @@ void Service::stop() {
   for (const auto& p : problems) log_->error("binfmt_misc: {}", p);
 }
 
-std::string Service::decide(const wire::DecideRequest& req, UniqueFd fd) {
+Answer Service::decide(const wire::DecideRequest& req, UniqueFd fd) {
   ++counters_.decisions;
   auto state = state_.load();
   struct stat st {};
   if (!fd || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
-    return refusal(126, "no regular file was passed with the request");
+    return {refusal(126, "no regular file was passed with the request")};
   CacheKey key{{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
                 static_cast<std::uint64_t>(st.st_size), st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec,
                 st.st_ctim.tv_sec * 1'000'000'000LL + st.st_ctim.tv_nsec},
@@ -234,10 +238,13 @@ std::string Service::decide(const wire::DecideRequest& req, UniqueFd fd) {
     return *hit;
   }
   auto view = FileView::over_fd(fd.get());
-  if (!view.ok()) return refusal(exit_code_for(view.status()), view.status().message());
+  if (!view.ok()) return {refusal(exit_code_for(view.status()), view.status().message())};
   Decision d = state->dispatcher->decide(*view, Invocation{req.path, req.argv0, {}, req.binary_fd});
-  std::string reply = wire::encode(wire::to_reply(d));
+  Answer reply{wire::encode(wire::to_reply(d)), nullptr};
   if (d.status.ok()) {
+    // The runtime goes with the reply, opened as checked, for a shim in a
+    // chroot where its path leads nowhere (answer.h).
+    if (!d.detection.native()) reply.runtime = runtime_fd(d.plan.exec_path);
     cache_.put(key, reply);
     log_->debug("{}: {} -> {}", req.path, d.detection.format, d.plan.exec_path);
   } else {
@@ -257,7 +264,16 @@ std::string Service::explain(const wire::DecideRequest& req, UniqueFd fd) {
   return text_reply(exit_code_for(d.status), decision_to_json(req.path, d));
 }
 
-std::string Service::handle(const Peer& peer, const wire::Message& m, UniqueFd fd) {
+std::shared_ptr<const UniqueFd> Service::runtime_fd(const std::string& path) {
+  std::lock_guard lock(runtime_fds_mutex_);
+  auto& fd = runtime_fds_[path];
+  if (!fd)
+    if (UniqueFd opened(::open(path.c_str(), O_PATH | O_CLOEXEC)); opened)
+      fd = std::make_shared<const UniqueFd>(std::move(opened));
+  return fd;
+}
+
+Answer Service::handle(const Peer& peer, const wire::Message& m, UniqueFd fd) {
   ++counters_.requests;
   switch (m.type) {
     case wire::Type::decide:
@@ -265,23 +281,23 @@ std::string Service::handle(const Peer& peer, const wire::Message& m, UniqueFd f
       auto req = wire::decode_request(m.payload);
       if (!req.ok()) {
         ++counters_.garbage;
-        return m.type == wire::Type::decide ? refusal(126, req.status().message()) : text_reply(2, req.status().message());
+        return {m.type == wire::Type::decide ? refusal(126, req.status().message()) : text_reply(2, req.status().message())};
       }
-      return m.type == wire::Type::decide ? decide(*req, std::move(fd)) : explain(*req, std::move(fd));
+      return m.type == wire::Type::decide ? decide(*req, std::move(fd)) : Answer{explain(*req, std::move(fd))};
     }
     case wire::Type::status:
     case wire::Type::reload:
       if (peer.uid != 0) {
         ++counters_.admin_denied;
         log_->warn("refused {} from uid {} (pid {}): root only", m.type == wire::Type::status ? "status" : "reload", peer.uid, peer.pid);
-        return text_reply(126, "permission denied: only root may do that");
+        return Answer{text_reply(126, "permission denied: only root may do that")};
       }
-      if (m.type == wire::Type::status) return text_reply(0, status_json());
-      if (Status s = reload(); !s.ok()) return text_reply(1, s.message());
-      return text_reply(0, "reloaded");
+      if (m.type == wire::Type::status) return Answer{text_reply(0, status_json())};
+      if (Status s = reload(); !s.ok()) return Answer{text_reply(1, s.message())};
+      return Answer{text_reply(0, "reloaded")};
     default:
       ++counters_.garbage;
-      return text_reply(2, "unexpected message type");
+      return Answer{text_reply(2, "unexpected message type")};
   }
 }
 

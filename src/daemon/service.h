@@ -14,10 +14,12 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 
+#include "answer.h"
 #include "binfmt_table.h"
 #include "coexistence.h"
 #include "decision_cache.h"
@@ -75,8 +77,9 @@ class Service {
   // Removes our entries (unless keep_entries).
   void stop();
 
-  // One request, one encoded reply frame. `fd` is the file passed with it.
-  std::string handle(const Peer& peer, const wire::Message& request, UniqueFd fd);
+  // One request, one encoded reply frame (and for a decision, the runtime's
+  // fd to pass with it). `fd` is the file passed with the request.
+  Answer handle(const Peer& peer, const wire::Message& request, UniqueFd fd);
   std::string status_json() const;
 
   Counters& counters() { return counters_; }
@@ -88,7 +91,9 @@ class Service {
   Result<std::shared_ptr<const State>> load() const;
   Status apply_entries(const State& state, const State* previous);
   static std::vector<binfmt::Entry> planned(const State& state);
-  std::string decide(const wire::DecideRequest& request, UniqueFd fd);
+  Answer decide(const wire::DecideRequest& request, UniqueFd fd);
+  // The runtime at `path`, opened once per registry (null if it cannot be).
+  std::shared_ptr<const UniqueFd> runtime_fd(const std::string& path);
   std::string explain(const wire::DecideRequest& request, UniqueFd fd);
 
   const ServiceOptions options_;
@@ -96,6 +101,8 @@ class Service {
   Notify notify_;
   std::atomic<std::shared_ptr<const State>> state_;
   DecisionCache cache_;
+  std::mutex runtime_fds_mutex_;
+  std::map<std::string, std::shared_ptr<const UniqueFd>> runtime_fds_;  // by exec path; guarded by runtime_fds_mutex_
   Counters counters_;
   mutable std::mutex admin_;  // reload, entry changes, stop
   std::string last_error_;  // of the last failed reload; guarded by admin_

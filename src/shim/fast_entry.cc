@@ -75,23 +75,73 @@ bool file_identity(int dirfd, const char* path, int flags, unsigned long long& d
   return true;
 }
 
-// Sends `request` with `fd` attached and reads the reply frame into
-// reply_buffer, within the shim's deadline. Its length, or 0.
-std::size_t ask_daemon(const char* run_dir, const char* request, std::size_t request_length, int fd) noexcept {
-  const long deadline = now_ms() + kDaemonTimeoutMs;
+// A socket connected to the daemon (client.h's connect_daemon): its socket
+// file in `run_dir`, else its abstract socket if root listens there; or -1.
+int connect_daemon(const char* run_dir) noexcept {
   struct sockaddr_un addr {};
   addr.sun_family = AF_UNIX;
   const std::size_t dir_length = length(run_dir);
-  const char kSocket[] = "/socket";  // run_dir.h's socket_path
-  if (dir_length + sizeof kSocket > sizeof addr.sun_path) return 0;
+  const char kSocket[] = "/socket";             // run_dir.h's socket_path
+  const char kAbstract[] = "scarlet-dispatch";  // run_dir.h's abstract_socket_name
+  if (dir_length + sizeof kSocket > sizeof addr.sun_path || 1 + sizeof kAbstract + dir_length > sizeof addr.sun_path)
+    return -1;
   for (std::size_t i = 0; i < dir_length; ++i) addr.sun_path[i] = run_dir[i];
   for (std::size_t i = 0; i < sizeof kSocket; ++i) addr.sun_path[dir_length + i] = kSocket[i];
+  int sock = static_cast<int>(sys::call(SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  if (sock < 0) return -1;
+  if (sys::call(SYS_connect, sock, sys::ptr(&addr), sizeof addr) == 0) return sock;
+  close_fd(sock);
 
-  const int sock = static_cast<int>(sys::call(SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  addr.sun_path[0] = '\0';  // abstract
+  char* name = addr.sun_path + 1;
+  for (std::size_t i = 0; i + 1 < sizeof kAbstract; ++i) *name++ = kAbstract[i];
+  for (std::size_t i = 0; i < dir_length; ++i) *name++ = run_dir[i];
+  const long addr_length = name - reinterpret_cast<char*>(&addr);
+  sock = static_cast<int>(sys::call(SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  if (sock < 0) return -1;
+  struct ucred server {};
+  socklen_t cred_length = sizeof server;
+  if (sys::call(SYS_connect, sock, sys::ptr(&addr), addr_length) == 0 &&
+      sys::call(SYS_getsockopt, sock, SOL_SOCKET, SO_PEERCRED, sys::ptr(&server), sys::ptr(&cred_length)) == 0 &&
+      server.uid == 0)
+    return sock;
+  close_fd(sock);
+  return -1;
+}
+
+// Reads what the socket has into reply_buffer at `have`, keeping the first
+// fd passed with it in `runtime` (close-on-exec) and closing any other.
+long receive(int sock, std::size_t have, int flags, int& runtime) noexcept {
+  struct iovec iov = {reply_buffer + have, sizeof reply_buffer - have};
+  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  struct msghdr msg {};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  const long n = sys::call(SYS_recvmsg, sock, sys::ptr(&msg), flags | MSG_CMSG_CLOEXEC);
+  if (n >= 0 && msg.msg_controllen >= CMSG_LEN(sizeof(int))) {
+    struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int))) {
+      const int passed = *reinterpret_cast<int*>(CMSG_DATA(c));
+      if (runtime < 0) runtime = passed;
+      else close_fd(passed);
+    }
+  }
+  return n;
+}
+
+// Sends `request` with `fd` attached and reads the reply frame into
+// reply_buffer, within the shim's deadline. Its length, or 0. The runtime
+// the daemon sent with its reply, if any, ends up in `runtime`.
+std::size_t ask_daemon(const char* run_dir, const char* request, std::size_t request_length, int fd,
+                       int& runtime) noexcept {
+  const long deadline = now_ms() + kDaemonTimeoutMs;
+  const int sock = connect_daemon(run_dir);
   if (sock < 0) return 0;
   std::size_t have = 0;
   long frame = 0;
-  if (sys::call(SYS_connect, sock, sys::ptr(&addr), sizeof addr) == 0) {
+  {
     struct iovec iov = {const_cast<char*>(request), request_length};
     alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
     struct msghdr msg {};
@@ -107,7 +157,7 @@ std::size_t ask_daemon(const char* run_dir, const char* request, std::size_t req
     // A fresh connection's buffer is empty: the request goes in one piece.
     if (sys::call(SYS_sendmsg, sock, sys::ptr(&msg), MSG_NOSIGNAL) == static_cast<long>(request_length)) {
       for (int spin = 0; spin < 200 && frame <= 0; ++spin) {
-        long n = sys::call(SYS_recvfrom, sock, sys::ptr(reply_buffer + have), sizeof reply_buffer - have, MSG_DONTWAIT, 0);
+        long n = receive(sock, have, MSG_DONTWAIT, runtime);
         if (n > 0) { have += n; frame = reply_frame_size(reply_buffer, have); break; }
         if (n != -EAGAIN) break;
         sys::call(SYS_sched_yield);
@@ -120,7 +170,7 @@ std::size_t ask_daemon(const char* run_dir, const char* request, std::size_t req
         long ready = sys::call(SYS_ppoll, sys::ptr(&p), 1, sys::ptr(&wait), 0, 0);
         if (ready == -EINTR || ready == 0) continue;
         if (ready < 0) break;
-        long n = sys::call(SYS_recvfrom, sock, sys::ptr(reply_buffer + have), sizeof reply_buffer - have, 0, 0);
+        long n = receive(sock, have, 0, runtime);
         if (n == -EAGAIN || n == -EINTR) continue;
         if (n <= 0) break;
         have += static_cast<std::size_t>(n);
@@ -142,6 +192,14 @@ void apply_limits(const Plan& plan) noexcept {
     sys::call(SYS_prlimit64, 0, plan.limits[i].resource, sys::ptr(&next), 0);
   }
 }
+
+// Closes the fd it holds when the fast path returns.
+struct OwnedFd {
+  int fd = -1;
+  ~OwnedFd() {
+    if (fd >= 0) close_fd(fd);
+  }
+};
 
 // The common case, to its execve; returns whenever the full shim must take over.
 void run(long* sp) noexcept {
@@ -167,7 +225,8 @@ void run(long* sp) noexcept {
   const char* run_dir = env_dir && *env_dir == '/' ? env_dir : kDefaultRunDir;
   std::size_t request_length = encode_request(path, argv0, fd, request_buffer, sizeof request_buffer);
   if (request_length == 0) return;
-  std::size_t reply_length = ask_daemon(run_dir, request_buffer, request_length, fd);
+  OwnedFd runtime;  // the daemon's open runtime: exec'd where its path does not exist (a chroot)
+  std::size_t reply_length = ask_daemon(run_dir, request_buffer, request_length, fd, runtime.fd);
   if (reply_length == 0) {
     daemon_silent = true;
     return;
@@ -181,7 +240,8 @@ void run(long* sp) noexcept {
 
   // The runtime's own identity marks this exec against loops (exec_env.h).
   dev = ino = 0;
-  file_identity(AT_FDCWD, plan.exec_path, 0, dev, ino);
+  if (!file_identity(AT_FDCWD, plan.exec_path, 0, dev, ino) && runtime.fd >= 0)
+    file_identity(runtime.fd, "", AT_EMPTY_PATH, dev, ino);
   marker_value(pid, dev, ino, marker);
   const std::size_t name_length = length(kLoopMarker), value_length = length(marker);
   auto* marker_entry = static_cast<char*>(arena.take(name_length + value_length + 2));
@@ -195,7 +255,8 @@ void run(long* sp) noexcept {
 
   apply_limits(plan);
   if (plan.uses_binary_fd) sys::call(SYS_fcntl, fd, F_SETFD, 0);  // the runtime opens /dev/fd/N
-  sys::call(SYS_execve, sys::ptr(plan.exec_path), sys::ptr(argv), sys::ptr(env));
+  if (sys::call(SYS_execve, sys::ptr(plan.exec_path), sys::ptr(argv), sys::ptr(env)) == -ENOENT && runtime.fd >= 0)
+    sys::call(SYS_execveat, runtime.fd, sys::ptr(""), sys::ptr(argv), sys::ptr(env), AT_EMPTY_PATH);
   // The runtime did not start (gone since the daemon decided, say): the full
   // shim asks again and decides here if need be.
   sys::call(SYS_fcntl, fd, F_SETFD, FD_CLOEXEC);

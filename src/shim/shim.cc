@@ -59,13 +59,20 @@ wire::DecideReply decide_here(const KernelArgs& k, int fd) {
   return wire::to_reply(dispatcher.decide(*view, Invocation{k.path, k.argv0, {}, fd}));
 }
 
-std::optional<wire::DecideReply> ask_daemon(const KernelArgs& k, int fd) {
+// The daemon's decision, and the runtime it opened (for a chroot that has
+// no file at the runtime's path).
+struct Answer {
+  wire::DecideReply reply;
+  UniqueFd runtime;
+};
+
+std::optional<Answer> ask_daemon(const KernelArgs& k, int fd) {
   std::string frame = wire::encode(wire::DecideRequest{k.path, k.argv0, fd, {}});
-  auto m = call_daemon(socket_path(run_dir(k.secure)), frame, fd, kDaemonTimeoutMs);
-  if (!m.ok() || m->type != wire::Type::decide_reply) return std::nullopt;
-  auto reply = wire::decode_decide_reply(m->payload);
+  auto m = call_daemon(run_dir(k.secure), frame, fd, kDaemonTimeoutMs);
+  if (!m.ok() || m->message.type != wire::Type::decide_reply) return std::nullopt;
+  auto reply = wire::decode_decide_reply(m->message.payload);
   if (!reply.ok()) return std::nullopt;
-  return *std::move(reply);
+  return Answer{*std::move(reply), std::move(m->fd)};
 }
 
 void apply_limits(const std::vector<Limit>& limits) {
@@ -113,16 +120,19 @@ bool readable_by_caller(int fd) {
   return probe || errno != EACCES;
 }
 
-// Execs the plan; returns (with errno set) only if execve failed.
-void exec_plan(const wire::DecideReply& plan, const KernelArgs& k, int fd, char** envp) {
+// Execs the plan; returns (with errno set) only if execve failed. `runtime`
+// is the daemon's open runtime, if it sent one: exec'd when its path does
+// not exist here (a chroot).
+void exec_plan(const wire::DecideReply& plan, const KernelArgs& k, int fd, int runtime, char** envp) {
   struct stat st {};
-  ::stat(plan.exec_path.c_str(), &st);
+  if (::stat(plan.exec_path.c_str(), &st) != 0 && runtime >= 0) ::fstat(runtime, &st);
   std::vector<std::string> added;
   auto env = runtime_env(envp, plan.env, k.secure, loop_marker_value(::getpid(), st.st_dev, st.st_ino), added);
   auto argv = runtime_argv(plan, k.args);
   apply_limits(plan.limits);
   if (plan.uses_binary_fd) ::fcntl(fd, F_SETFD, 0);  // the runtime opens /dev/fd/N
   ::execve(plan.exec_path.c_str(), argv.data(), env.data());
+  if (errno == ENOENT && runtime >= 0) ::execveat(runtime, "", argv.data(), env.data(), AT_EMPTY_PATH);
   int saved = errno;
   ::fcntl(fd, F_SETFD, FD_CLOEXEC);
   errno = saved;
@@ -156,8 +166,10 @@ int run(int argc, char** argv, char** envp, bool daemon_silent) {
   if (marker && marker == loop_marker_value(::getpid(), st.st_dev, st.st_ino))
     return say(k->path, "loop: this runtime was sent back to scarlet-shim by a binfmt_misc entry that matches it", 126);
 
-  auto daemon_reply = daemon_silent ? std::nullopt : ask_daemon(*k, fd.get());
-  wire::DecideReply reply = daemon_reply ? *daemon_reply : decide_here(*k, fd.get());
+  auto answer = daemon_silent ? std::nullopt : ask_daemon(*k, fd.get());
+  const bool daemon_reply = answer.has_value();
+  UniqueFd runtime = answer ? std::move(answer->runtime) : UniqueFd();
+  wire::DecideReply reply = answer ? std::move(answer->reply) : decide_here(*k, fd.get());
   for (int attempt = 0;; ++attempt) {
     // A script an entry caught (one matching *.com, say): the kernel's
     // script handler never saw it, so do its job.
@@ -170,11 +182,12 @@ int run(int argc, char** argv, char** envp, bool daemon_silent) {
       return say(k->path, "loop: a native program was sent to scarlet-shim by a binfmt_misc entry (see scarlet-dispatch status)", 126);
     if (k->secure && !reply.uses_binary_fd)
       return say(k->path, "setuid program, but its runtime takes a path that could be swapped: refused", 126);
-    exec_plan(reply, *k, fd.get(), envp);
+    exec_plan(reply, *k, fd.get(), runtime.get(), envp);
     // A cached decision can outlive its runtime (a package removed it);
     // decide once more here before giving up.
     if (attempt == 0 && daemon_reply && (errno == ENOENT || errno == EACCES)) {
       reply = decide_here(*k, fd.get());
+      runtime.reset();
       continue;
     }
     return say(k->path, "cannot run " + reply.exec_path + ": " + std::strerror(errno), errno == ENOENT ? 127 : 126);

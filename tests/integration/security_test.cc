@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "integration/paths.h"
+#include "support/registry_copy.h"
 #include "support/sandbox.h"
 #include "support/temp_dir.h"
 
@@ -21,14 +22,8 @@ const std::vector<std::string> kEnv = {"EXAMPLES=" + kExamples};
 const std::string kAsUser = "setpriv --reuid=1000 --regid=1000 --clear-groups ";
 
 // A copy of the build registry with one drop-in, in a directory others can read.
-struct Registry {
-  TempDir dir;
-  std::string path;
-  explicit Registry(const std::string& drop_in = "") {
-    ::chmod(dir.path().c_str(), 0755);
-    path = dir.write("registry.json", read_file(kRegistry));
-    if (!drop_in.empty()) dir.write("registry.d/50-test.json", drop_in);
-  }
+struct Registry : RegistryCopy {
+  explicit Registry(const std::string& drop_in = "") : RegistryCopy(kRegistry, drop_in) {}
 };
 
 // A rule whose runtime shows the credentials and environment it got.

@@ -4,6 +4,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -13,6 +15,7 @@
 #include <thread>
 
 #include "scarlet/client.h"
+#include "scarlet/run_dir.h"
 #include "support/temp_dir.h"
 
 using namespace scarlet;
@@ -21,10 +24,12 @@ using namespace scarlet::test;
 
 namespace {
 
-// A server on its own thread, answering with the size of the passed file.
+// A server on its own thread, on the socket file and the abstract socket of
+// its run directory, answering with the size of the passed file, and
+// passing that file back.
 struct Running {
   TempDir dir;
-  std::string socket = dir.path() + "/socket";
+  std::string socket = socket_path(dir.path());
   boost::asio::io_context io;
   Counters counters;
   std::unique_ptr<Server> server;
@@ -32,11 +37,19 @@ struct Running {
 
   explicit Running(ServerOptions options = {}) {
     auto listener = listen_unix(socket);
+    auto abstract = listen_abstract(abstract_socket_name(dir.path()));
     REQUIRE(listener.ok());
-    server = std::make_unique<Server>(io, std::move(listener).value(), options,
+    REQUIRE(abstract.ok());
+    std::vector<UniqueFd> listeners;
+    listeners.push_back(std::move(listener).value());
+    listeners.push_back(std::move(abstract).value());
+    server = std::make_unique<Server>(io, std::move(listeners), options,
                                       [](const Peer& peer, const wire::Message&, UniqueFd fd) {
                                         off_t size = fd ? ::lseek(fd.get(), 0, SEEK_END) : -1;
-                                        return wire::encode(wire::TextReply{0, std::to_string(size) + " uid " + std::to_string(peer.uid)});
+                                        Answer a{wire::encode(wire::TextReply{0, std::to_string(size) + " uid " + std::to_string(peer.uid)}),
+                                                 nullptr};
+                                        if (fd) a.runtime = std::make_shared<const UniqueFd>(std::move(fd));
+                                        return a;
                                       },
                                       counters);
     server->start();
@@ -46,12 +59,13 @@ struct Running {
     io.stop();
     thread.join();
   }
+  const std::string& run_dir() const { return dir.path(); }
 };
 
-std::string ask(const std::string& socket, int fd) {
-  auto m = call_daemon(socket, wire::encode_empty(wire::Type::status), fd, 2000);
+std::string ask(const std::string& run_dir, int fd) {
+  auto m = call_daemon(run_dir, wire::encode_empty(wire::Type::status), fd, 2000);
   REQUIRE(m.ok());
-  return wire::decode_text_reply(m->payload)->text;
+  return wire::decode_text_reply(m->message.payload)->text;
 }
 
 // A raw client connection.
@@ -78,8 +92,8 @@ TEST_CASE("server: one request, one reply, with the passed fd and the peer's uid
   Running s;
   std::string file = s.dir.write("f", std::string(1234, 'x'));
   UniqueFd fd(::open(file.c_str(), O_RDONLY));
-  CHECK(ask(s.socket, fd.get()) == "1234 uid " + std::to_string(::getuid()));
-  CHECK(ask(s.socket, -1) == "-1 uid " + std::to_string(::getuid()));
+  CHECK(ask(s.run_dir(), fd.get()) == "1234 uid " + std::to_string(::getuid()));
+  CHECK(ask(s.run_dir(), -1) == "-1 uid " + std::to_string(::getuid()));
 }
 
 TEST_CASE("server: garbage and oversized requests are dropped", "[server]") {
@@ -92,7 +106,7 @@ TEST_CASE("server: garbage and oversized requests are dropped", "[server]") {
   ::send(big.get(), frame.data(), frame.size(), MSG_NOSIGNAL);
   CHECK(closed_by_server(big.get(), 2000));
   CHECK(s.counters.garbage == 2);
-  CHECK(ask(s.socket, -1).starts_with("-1 uid"));  // still serving
+  CHECK(ask(s.run_dir(), -1).starts_with("-1 uid"));  // still serving
 }
 
 TEST_CASE("server: a slow client is dropped at its deadline and stalls nobody", "[server]") {
@@ -100,7 +114,7 @@ TEST_CASE("server: a slow client is dropped at its deadline and stalls nobody", 
   UniqueFd slow = connect_to(s.socket);
   std::string frame = wire::encode_empty(wire::Type::status);
   REQUIRE(::write(slow.get(), frame.data(), 3) == 3);  // and then nothing more
-  for (int i = 0; i < 20; ++i) CHECK(ask(s.socket, -1).starts_with("-1 uid"));
+  for (int i = 0; i < 20; ++i) CHECK(ask(s.run_dir(), -1).starts_with("-1 uid"));
   CHECK(closed_by_server(slow.get(), 3000));
   CHECK(s.counters.timeouts == 1);
 }
@@ -114,9 +128,61 @@ TEST_CASE("server: connections beyond the cap are closed at once", "[server]") {
   CHECK(s.counters.rejected >= 1);
   idle.clear();  // the held connections end; serving resumes
   for (int i = 0; i < 50; ++i) {
-    auto m = call_daemon(s.socket, wire::encode_empty(wire::Type::status), -1, 2000);
+    auto m = call_daemon(s.run_dir(), wire::encode_empty(wire::Type::status), -1, 2000);
     if (m.ok()) break;
     ::usleep(20'000);
   }
-  CHECK(ask(s.socket, -1).starts_with("-1 uid"));
+  CHECK(ask(s.run_dir(), -1).starts_with("-1 uid"));
+}
+
+TEST_CASE("server: the fd an answer carries reaches the client", "[server]") {
+  Running s;
+  std::string file = s.dir.write("f", "runtime");
+  UniqueFd fd(::open(file.c_str(), O_RDONLY));
+  auto m = call_daemon(s.run_dir(), wire::encode_empty(wire::Type::status), fd.get(), 2000);
+  REQUIRE(m.ok());
+  REQUIRE(m->fd);
+  struct stat sent {}, got {};
+  REQUIRE(::fstat(fd.get(), &sent) == 0);
+  REQUIRE(::fstat(m->fd.get(), &got) == 0);
+  CHECK(got.st_ino == sent.st_ino);
+  CHECK((::fcntl(m->fd.get(), F_GETFD) & FD_CLOEXEC) != 0);  // never leaks into a runtime
+  CHECK_FALSE(call_daemon(s.run_dir(), wire::encode_empty(wire::Type::status), -1, 2000)->fd);
+}
+
+TEST_CASE("server: without its socket file (a chroot) the daemon is reached at its abstract socket", "[server]") {
+  Running s;
+  REQUIRE(::unlink(s.socket.c_str()) == 0);
+  CHECK(ask(s.run_dir(), -1).starts_with("-1 uid"));
+}
+
+TEST_CASE("server: an abstract socket that a user listens on is not taken for the daemon", "[server]") {
+  if (::getuid() != 0) {
+    WARN("not root: cannot listen as another user");
+    return;
+  }
+  TempDir dir;  // a run directory with no daemon, whose abstract name a user took
+  int ready[2];
+  REQUIRE(::pipe(ready) == 0);
+  pid_t impostor = ::fork();
+  if (impostor == 0) {
+    if (::setresgid(1000, 1000, 1000) != 0 || ::setresuid(1000, 1000, 1000) != 0) ::_exit(1);
+    auto l = listen_abstract(abstract_socket_name(dir.path()));
+    if (!l.ok()) ::_exit(2);
+    [[maybe_unused]] auto n = ::write(ready[1], "r", 1);
+    for (;;) {
+      UniqueFd c(::accept(l->get(), nullptr, nullptr));
+      std::string reply = wire::encode(wire::TextReply{0, "impostor"});
+      [[maybe_unused]] auto w = ::write(c.get(), reply.data(), reply.size());
+    }
+  }
+  char c = 0;
+  REQUIRE(::read(ready[0], &c, 1) == 1);
+  auto m = call_daemon(dir.path(), wire::encode_empty(wire::Type::status), -1, 500);
+  ::kill(impostor, SIGKILL);
+  ::waitpid(impostor, nullptr, 0);
+  ::close(ready[0]);
+  ::close(ready[1]);
+  REQUIRE_FALSE(m.ok());
+  CHECK(m.status().message().starts_with("connect " + socket_path(dir.path())));
 }

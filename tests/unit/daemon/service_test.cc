@@ -42,11 +42,11 @@ struct Fixture {
   wire::DecideReply decide(const std::string& path, uid_t uid = 1000) {
     UniqueFd fd(::open(path.c_str(), O_RDONLY));
     std::string frame = wire::encode(wire::DecideRequest{path, std::nullopt, 3, {}});
-    std::string reply = service->handle(Peer{1, uid, uid}, {wire::Type::decide, frame.substr(wire::kHeaderSize)}, std::move(fd));
+    std::string reply = service->handle(Peer{1, uid, uid}, {wire::Type::decide, frame.substr(wire::kHeaderSize)}, std::move(fd)).frame;
     return *wire::decode_decide_reply(reply.substr(wire::kHeaderSize));
   }
   wire::TextReply admin(wire::Type type, uid_t uid) {
-    std::string reply = service->handle(Peer{1, uid, uid}, {type, ""}, UniqueFd());
+    std::string reply = service->handle(Peer{1, uid, uid}, {type, ""}, UniqueFd()).frame;
     return *wire::decode_text_reply(reply.substr(wire::kHeaderSize));
   }
 };
@@ -77,7 +77,7 @@ TEST_CASE("service: decides from the passed fd and caches successes", "[service]
 TEST_CASE("service: a decide request without a file is refused", "[service]") {
   Fixture f;
   std::string frame = wire::encode(wire::DecideRequest{"/p", std::nullopt, 3, {}});
-  std::string reply = f.service->handle(Peer{}, {wire::Type::decide, frame.substr(wire::kHeaderSize)}, UniqueFd());
+  std::string reply = f.service->handle(Peer{}, {wire::Type::decide, frame.substr(wire::kHeaderSize)}, UniqueFd()).frame;
   auto r = wire::decode_decide_reply(reply.substr(wire::kHeaderSize));
   CHECK(r->exit_code == 126);
   CHECK(r->message == "no regular file was passed with the request");

@@ -1,0 +1,66 @@
+// Foreign programs inside a chroot, the classic way to build for another
+// architecture (debootstrap --foreign, sbuild): the F flag lets the kernel
+// find the shim however the root moved, but the chroot has neither the
+// daemon's run directory nor the runtime. The shim reaches the daemon at its
+// abstract socket, and execs the runtime the daemon sends along as an fd.
+#include <catch2/catch.hpp>
+
+#include "integration/paths.h"
+#include "support/registry_copy.h"
+#include "support/sandbox.h"
+
+using namespace scarlet::test;
+
+namespace {
+
+const std::vector<std::string> kEnv = {"EXAMPLES=" + kExamples};
+
+// A root holding nothing but the program, /proc and /dev/fd (which the
+// runtime opens the program through, as in any Debian chroot).
+const std::string kRoot = R"SH(
+R=$T/root; mkdir -p $R/proc $R/dev
+cp $EXAMPLES/elf/hello-aarch64-static $R/hello
+mount --rbind --make-rslave /proc $R/proc; ln -s /proc/self/fd $R/dev/fd
+)SH";
+
+}  // namespace
+
+TEST_CASE("chroot: a foreign program runs where neither the run directory nor the runtime is", "[chroot]") {
+  RunResult r = in_sandbox(kCli, kRegistry, kRoot + R"SH(
+echo '=== absent'; ls $R$SCARLET_RUNDIR $R/usr/bin/qemu-aarch64-static 2>&1 | grep -c 'No such file'
+echo '=== run'; printf 'in\n' | chroot $R /hello - 'a b'; echo "rc=$?"
+echo '=== decided by the daemon'; $CLI status --json | sed -n 's/^    "decisions": \([0-9]*\),*$/\1/p'
+umount -l $R/proc
+)SH", "", kEnv);
+  INFO(r.err);
+  auto s = sections(r.out);
+  CHECK(s["absent"] == "2\n");
+  CHECK(s["run"] == "hello from elf:aarch64\nargv0=/hello\narg1=[-]\narg2=[a b]\nin\nrc=12\n");
+  CHECK(s["decided by the daemon"] == "1\n");
+}
+
+TEST_CASE("chroot: the full shim does the same (an entry without the O flag)", "[chroot]") {
+  // Without O the fast path hands over at once, and the shim opens the
+  // program itself: inside the chroot, by the path the kernel gave.
+  RegistryCopy reg(kRegistry, R"({"version": 1, "formats": {"elf:aarch64": {"flags": "PF"}}})");
+  RunResult r = in_sandbox(kCli, reg.path, kRoot + R"SH(
+grep -x 'flags: PF' /proc/sys/fs/binfmt_misc/scarlet-elf-aarch64
+chroot $R /hello 'a b'; echo "rc=$?"
+umount -l $R/proc
+)SH", "", kEnv);
+  INFO(r.err);
+  CHECK(r.out == "flags: PF\nhello from elf:aarch64\nargv0=/hello\narg1=[a b]\nrc=11\n");
+}
+
+TEST_CASE("chroot: with the daemon gone the program is refused in one line", "[chroot]") {
+  RunResult r = in_sandbox(kCli, kRegistry, kRoot + R"SH(
+kill -KILL $($CLI status --json | sed -n 's/^  "pid": \([0-9]*\),$/\1/p')
+sleep 0.2
+chroot $R /hello; echo "rc=$?"
+umount -l $R/proc
+)SH", "", kEnv);
+  // The shim's fallback decides from the registry snapshot in the run
+  // directory, which a chroot does not see either.
+  CHECK(r.err.find("scarlet: /hello: no usable registry: ") != std::string::npos);
+  CHECK(r.out == "rc=126\n");
+}
