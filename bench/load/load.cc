@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "scarlet/fd_message.h"
 #include "scarlet/protocol.h"
 #include "scarlet/unique_fd.h"
 
@@ -81,20 +82,9 @@ class Loop {
     s.received = 0;
     s.sock.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (::connect(s.sock.get(), reinterpret_cast<sockaddr*>(&addr_), sizeof addr_) != 0) return done(i, false);
-    struct iovec iov = {const_cast<char*>(request_.data()), request_.size()};
-    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    struct msghdr msg {};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    std::memcpy(CMSG_DATA(c), &file_fd_, sizeof file_fd_);
+    auto msg = FdMessage::to_send(request_.data(), request_.size(), file_fd_);
     // A fresh socket's buffer is empty: a request this small goes in one piece.
-    if (::sendmsg(s.sock.get(), &msg, MSG_NOSIGNAL) != static_cast<ssize_t>(request_.size())) return done(i, false);
+    if (::sendmsg(s.sock.get(), msg.get(), MSG_NOSIGNAL) != static_cast<ssize_t>(request_.size())) return done(i, false);
     struct epoll_event ev {};
     ev.events = EPOLLIN;
     ev.data.u64 = i;

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstring>
 
+#include "scarlet/fd_message.h"
 #include "scarlet/run_dir.h"
 #include "scarlet/unique_fd.h"
 
@@ -80,21 +81,8 @@ Result<DaemonReply> call_daemon(const std::string& run_dir, const std::string& f
   for (bool writable = true; sent < frame.size();) {
     if (!writable && !wait_for(sock.get(), POLLOUT, deadline))
       return Result<DaemonReply>(Code::io, "daemon did not answer in time");
-    struct iovec iov = {const_cast<char*>(frame.data() + sent), frame.size() - sent};
-    struct msghdr msg {};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    if (sent == 0 && fd >= 0) {
-      msg.msg_control = control;
-      msg.msg_controllen = sizeof control;
-      struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
-      c->cmsg_level = SOL_SOCKET;
-      c->cmsg_type = SCM_RIGHTS;
-      c->cmsg_len = CMSG_LEN(sizeof(int));
-      std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-    }
-    ssize_t n = ::sendmsg(sock.get(), &msg, MSG_NOSIGNAL);
+    auto msg = FdMessage::to_send(frame.data() + sent, frame.size() - sent, sent == 0 && fd >= 0 ? fd : -1);
+    ssize_t n = ::sendmsg(sock.get(), msg.get(), MSG_NOSIGNAL);
     writable = n >= 0;
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
     if (n < 0) return Status::from_errno(errno, "send");
@@ -110,23 +98,11 @@ Result<DaemonReply> call_daemon(const std::string& run_dir, const std::string& f
       return reply;
     }
     if (!wait_for(sock.get(), POLLIN, deadline)) return Result<DaemonReply>(Code::io, "daemon did not answer in time");
-    struct iovec iov = {buf, sizeof buf};
-    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    struct msghdr msg {};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    ssize_t n = ::recvmsg(sock.get(), &msg, MSG_CMSG_CLOEXEC);
+    auto msg = FdMessage::to_receive(buf, sizeof buf);
+    ssize_t n = ::recvmsg(sock.get(), msg.get(), MSG_CMSG_CLOEXEC);
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
     if (n < 0) return Status::from_errno(errno, "recv");
-    for (struct cmsghdr* c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int))) {
-        int passed;
-        std::memcpy(&passed, CMSG_DATA(c), sizeof passed);
-        if (!reply.fd) reply.fd.reset(passed);
-        else ::close(passed);
-      }
+    if (UniqueFd passed(msg.passed_fd()); passed && !reply.fd) reply.fd = std::move(passed);
     if (n == 0) return Result<DaemonReply>(Code::io, "daemon closed the connection");
     if (Status s = reader.feed(buf, static_cast<std::size_t>(n)); !s.ok()) return s;
   }

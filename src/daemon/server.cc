@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "request_inbox.h"
+#include "scarlet/fd_message.h"
 
 namespace scarlet::daemon {
 
@@ -73,22 +74,8 @@ namespace {
 // Sends as much of `answer`'s frame as the socket takes now, its runtime fd
 // (if any) with the first byte. What send(2) returns.
 ssize_t send_answer(int sock, const Answer& answer) {
-  struct iovec iov = {const_cast<char*>(answer.frame.data()), answer.frame.size()};
-  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  struct msghdr msg {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  if (answer.runtime && *answer.runtime) {
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    const int fd = answer.runtime->get();
-    std::memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  }
-  return ::sendmsg(sock, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+  auto msg = FdMessage::to_send(answer.frame.data(), answer.frame.size(), answer.runtime ? answer.runtime->get() : -1);
+  return ::sendmsg(sock, msg.get(), MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
 // A client served asynchronously: still sending its request, or still

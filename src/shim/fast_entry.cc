@@ -35,6 +35,7 @@
 #include "kernel_args.h"
 #include "raw_syscall.h"
 #include "scarlet/build_config.h"
+#include "scarlet/fd_message.h"
 #include "scarlet/protocol.h"
 #include "shim.h"
 
@@ -112,21 +113,11 @@ int connect_daemon(const char* run_dir) noexcept {
 // Reads what the socket has into reply_buffer at `have`, keeping the first
 // fd passed with it in `runtime` (close-on-exec) and closing any other.
 long receive(int sock, std::size_t have, int flags, int& runtime) noexcept {
-  struct iovec iov = {reply_buffer + have, sizeof reply_buffer - have};
-  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-  struct msghdr msg {};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  const long n = sys::call(SYS_recvmsg, sock, sys::ptr(&msg), flags | MSG_CMSG_CLOEXEC);
-  if (n >= 0 && msg.msg_controllen >= CMSG_LEN(sizeof(int))) {
-    struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int))) {
-      const int passed = *reinterpret_cast<int*>(CMSG_DATA(c));
-      if (runtime < 0) runtime = passed;
-      else close_fd(passed);
-    }
+  auto msg = FdMessage::to_receive(reply_buffer + have, sizeof reply_buffer - have);
+  const long n = sys::call(SYS_recvmsg, sock, sys::ptr(msg.get()), flags | MSG_CMSG_CLOEXEC);
+  if (const int passed = n >= 0 ? msg.passed_fd() : -1; passed >= 0) {
+    if (runtime < 0) runtime = passed;
+    else close_fd(passed);
   }
   return n;
 }
@@ -142,20 +133,9 @@ std::size_t ask_daemon(const char* run_dir, const char* request, std::size_t req
   std::size_t have = 0;
   long frame = 0;
   {
-    struct iovec iov = {const_cast<char*>(request), request_length};
-    alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    struct msghdr msg {};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    struct cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    *reinterpret_cast<int*>(CMSG_DATA(c)) = fd;
+    auto msg = FdMessage::to_send(request, request_length, fd);
     // A fresh connection's buffer is empty: the request goes in one piece.
-    if (sys::call(SYS_sendmsg, sock, sys::ptr(&msg), MSG_NOSIGNAL) == static_cast<long>(request_length)) {
+    if (sys::call(SYS_sendmsg, sock, sys::ptr(msg.get()), MSG_NOSIGNAL) == static_cast<long>(request_length)) {
       for (int spin = 0; spin < 200 && frame <= 0; ++spin) {
         long n = receive(sock, have, MSG_DONTWAIT, runtime);
         if (n > 0) { have += n; frame = reply_frame_size(reply_buffer, have); break; }
