@@ -244,7 +244,8 @@ std::optional<Message> FrameReader::next() {
 
 std::size_t FrameReader::wanted() const {
   if (buffer_.size() < kHeaderSize) return kHeaderSize - buffer_.size();
-  return kHeaderSize + le32_at(buffer_, 8) - buffer_.size();
+  const std::size_t frame = kHeaderSize + le32_at(buffer_, 8);
+  return buffer_.size() >= frame ? 0 : frame - buffer_.size();  // a whole frame is in: next() takes it
 }
 
 }  // namespace scarlet::wire

@@ -62,12 +62,20 @@ class FileParser {
     if (!root.contains("rules")) return;
     const json& list = root["rules"];
     if (!list.is_array()) return fail("/rules", "\"rules\" must be an array");
-    for (std::size_t i = 0; i < list.size(); ++i)
-      if (auto r = rule(list[i], JsonDocument::child("/rules", i))) {
-        auto same = std::find_if(rules.begin(), rules.end(), [&](const Rule& x) { return x.name == r->name; });
-        if (same != rules.end()) *same = std::move(*r);
-        else rules.push_back(std::move(*r));
+    std::vector<std::string> here;  // a later file may replace a rule; one file names each once
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string p = JsonDocument::child("/rules", i);
+      auto r = rule(list[i], p);
+      if (!r) continue;
+      if (std::find(here.begin(), here.end(), r->name) != here.end()) {
+        fail(JsonDocument::child(p, "name"), "rule \"" + r->name + "\" is defined twice in this file");
+        continue;
       }
+      here.push_back(r->name);
+      auto same = std::find_if(rules.begin(), rules.end(), [&](const Rule& x) { return x.name == r->name; });
+      if (same != rules.end()) *same = std::move(*r);
+      else rules.push_back(std::move(*r));
+    }
   }
 
   // The file's formats, given every rule of every file, merged key by key

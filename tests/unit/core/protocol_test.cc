@@ -128,3 +128,18 @@ TEST_CASE("protocol: a decision becomes the reply the shim needs", "[protocol]")
   CHECK(r.argv.empty());
   CHECK(r.message == d.status.message());
 }
+
+TEST_CASE("protocol: wanted() counts what the frame still needs, and nothing once it is whole", "[protocol]") {
+  const std::string frame = encode_empty(Type::status);
+  FrameReader reader;
+  CHECK(reader.wanted() == kHeaderSize);
+  REQUIRE(reader.feed(frame.data(), 5).ok());
+  CHECK(reader.wanted() == kHeaderSize - 5);
+  // A whole frame and the start of the next: nothing more is needed for this one
+  // (it used to wrap around to a huge count).
+  const std::string more = frame.substr(5) + frame.substr(0, 5);
+  REQUIRE(reader.feed(more.data(), more.size()).ok());
+  CHECK(reader.wanted() == 0);
+  REQUIRE(reader.next());
+  CHECK(reader.wanted() == kHeaderSize - 5);
+}

@@ -145,7 +145,9 @@ TEST_CASE("registry: version, rules and magic are checked", "[registry]") {
     {"name": "e"},
     {"name": "Bad Name", "magic": "x"},
     {"name": "elfish", "magic": "\\x7fELF"},
-    {"name": "shebang", "magic": "#!"}
+    {"name": "shebang", "magic": "#!"},
+    {"name": "twice", "magic": "T1"},
+    {"name": "twice", "magic": "T2"}
   ]})";
   std::string e = error_of(text);
   CHECK_THAT(e, Catch::Contains(at(text, "\"\\\\x4\"") + ": bad escape at character 1: \\x needs two hex digits"));
@@ -156,6 +158,7 @@ TEST_CASE("registry: version, rules and magic are checked", "[registry]") {
   CHECK_THAT(e, Catch::Contains(at(text, "\"Bad Name\"") + ": rule names use a-z"));
   CHECK_THAT(e, Catch::Contains(at(text, "{\"name\": \"elfish\"") + ": this magic would match native executables (x86_64 ELF executable)"));
   CHECK_THAT(e, Catch::Contains(at(text, "{\"name\": \"shebang\"") + ": this magic would match native executables (#! script)"));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"twice\", \"magic\": \"T2\"") + ": rule \"twice\" is defined twice in this file"));
 }
 
 TEST_CASE("registry: a native format's own kernel entry is kept, not refused", "[registry]") {
