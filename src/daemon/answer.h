@@ -1,7 +1,8 @@
 // Answer: what the daemon sends back on a connection: one encoded reply
 // frame and, for a decision to run something, the runtime it chose, opened
-// (O_PATH), passed along as SCM_RIGHTS. A shim in a chroot, where the
-// runtime's path leads nowhere, execs that fd instead.
+// (O_PATH). The server passes that fd (SCM_RIGHTS) to clients that came by
+// the abstract socket: shims in a chroot, where the runtime's path leads
+// nowhere, exec the fd instead.
 // Thread-safety: a plain value; the fd is shared, read-only, by the cache
 // and every reply that carries it.
 #pragma once

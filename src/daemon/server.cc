@@ -43,11 +43,21 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       : io(io_), listeners(std::move(listeners_)), options(o), handler(std::move(h)), counters(c),
         stopping(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)), spare(::open("/dev/null", O_RDONLY | O_CLOEXEC)) {
     // Threads race to accept: whoever loses must get EAGAIN, not block.
-    for (const auto& l : listeners) ::fcntl(l.get(), F_SETFL, ::fcntl(l.get(), F_GETFL) | O_NONBLOCK);
+    for (const auto& l : listeners) {
+      ::fcntl(l.get(), F_SETFL, ::fcntl(l.get(), F_GETFL) | O_NONBLOCK);
+      struct sockaddr_un addr {};
+      socklen_t length = sizeof addr;
+      abstract.push_back(::getsockname(l.get(), reinterpret_cast<sockaddr*>(&addr), &length) == 0 &&
+                         length > offsetof(sockaddr_un, sun_path) && addr.sun_path[0] == '\0');
+    }
   }
 
   asio::io_context& io;
   std::vector<UniqueFd> listeners;  // closed by stop(), so clients that come after fail at once
+  // Per listener: an abstract address, which only shims in a chroot use
+  // (client.h). Only their answers carry the runtime's fd: everyone else
+  // opens the runtime by its path, and passing an fd costs both sides.
+  std::vector<bool> abstract;
   const ServerOptions options;
   const Handler handler;
   Counters& counters;
@@ -63,8 +73,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   void accept_loop();
   void take_clients(int listener);
-  void serve(UniqueFd sock);
-  void respond(UniqueFd sock, const Peer& peer, Inbox& inbox);
+  void serve(UniqueFd sock, bool pass_fd);
+  void respond(UniqueFd sock, const Peer& peer, Inbox& inbox, bool pass_fd);
   bool admit(const Peer& peer, bool always = false);
   void release(const Peer& peer);
 };
@@ -82,9 +92,9 @@ ssize_t send_answer(int sock, const Answer& answer) {
 // receiving a long reply. Dropped at its deadline.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(std::shared_ptr<Server::Impl> server, UniqueFd sock, Peer peer, Inbox inbox)
+  Connection(std::shared_ptr<Server::Impl> server, UniqueFd sock, Peer peer, Inbox inbox, bool pass_fd)
       : server_(std::move(server)), socket_(asio::make_strand(server_->io)), timer_(socket_.get_executor()), peer_(peer),
-        inbox_(std::move(inbox)) {
+        inbox_(std::move(inbox)), pass_fd_(pass_fd) {
     boost::system::error_code ec;
     socket_.assign(stream(), sock.get(), ec);
     if (!ec) sock.release();
@@ -144,6 +154,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void respond() {
     reply_ = server_->handler(peer_, inbox_.take_request(), inbox_.take_fd());
+    if (!pass_fd_) reply_.runtime.reset();
     write_from(0);
   }
 
@@ -178,6 +189,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   asio::steady_timer timer_;
   Peer peer_;
   Inbox inbox_;
+  const bool pass_fd_;
   Answer reply_;
 };
 
@@ -248,6 +260,9 @@ void Server::Impl::accept_loop() {
 // the listener is level-triggered, so what is left wakes a thread at once.
 void Server::Impl::take_clients(int listener) {
   constexpr int kBatch = 16;
+  bool pass_fd = false;
+  for (std::size_t i = 0; i < listeners.size(); ++i)
+    if (listeners[i].get() == listener) pass_fd = abstract[i];
   for (int taken = 0; taken < kBatch; ++taken) {
     UniqueFd sock(::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK));
     if (!sock && (errno == EMFILE || errno == ENFILE)) {
@@ -259,29 +274,30 @@ void Server::Impl::take_clients(int listener) {
       spare.reset(::open("/dev/null", O_RDONLY | O_CLOEXEC));
     }
     if (!sock) return;
-    serve(std::move(sock));
+    serve(std::move(sock), pass_fd);
   }
 }
 
-void Server::Impl::serve(UniqueFd sock) {
+void Server::Impl::serve(UniqueFd sock, bool pass_fd) {
   const Peer peer = peer_of(sock.get());
   Inbox inbox;
   const Inbox::Outcome got = inbox.receive(sock.get());
   if (got == Inbox::Outcome::garbage) ++counters.garbage;
   if (got == Inbox::Outcome::garbage || got == Inbox::Outcome::closed) return;
   if (got == Inbox::Outcome::complete && inbox.request().type == wire::Type::decide)
-    return respond(std::move(sock), peer, inbox);
+    return respond(std::move(sock), peer, inbox, pass_fd);
   if (!admit(peer)) {
     ++counters.rejected;
     return;
   }
-  auto connection = std::make_shared<Connection>(shared_from_this(), std::move(sock), peer, std::move(inbox));
+  auto connection = std::make_shared<Connection>(shared_from_this(), std::move(sock), peer, std::move(inbox), pass_fd);
   if (got == Inbox::Outcome::complete) connection->answer();
   else connection->wait_for_request();
 }
 
-void Server::Impl::respond(UniqueFd sock, const Peer& peer, Inbox& inbox) {
+void Server::Impl::respond(UniqueFd sock, const Peer& peer, Inbox& inbox, bool pass_fd) {
   Answer reply = handler(peer, inbox.take_request(), inbox.take_fd());
+  if (!pass_fd) reply.runtime.reset();
   ssize_t n = send_answer(sock.get(), reply);
   if (n < 0 && errno != EAGAIN) return;  // the client is gone
   auto sent = static_cast<std::size_t>(n < 0 ? 0 : n);
@@ -289,7 +305,7 @@ void Server::Impl::respond(UniqueFd sock, const Peer& peer, Inbox& inbox) {
   // The rest of a long reply goes out as the client reads it. It was asked
   // for and answered, so it is not turned away at the caps.
   admit(peer, true);
-  std::make_shared<Connection>(shared_from_this(), std::move(sock), peer, Inbox())->send_rest(std::move(reply), sent);
+  std::make_shared<Connection>(shared_from_this(), std::move(sock), peer, Inbox(), pass_fd)->send_rest(std::move(reply), sent);
 }
 
 Server::Server(asio::io_context& io, std::vector<UniqueFd> listeners, ServerOptions options, Handler handler,

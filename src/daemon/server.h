@@ -1,6 +1,7 @@
 // Server: the daemon's Unix sockets. Accepts connections, reads one request
 // frame (and the fd passed with it), hands it to the handler, writes the
-// reply (with the fd the handler passes back, if any), closes. A client whose request is already whole when it is accepted
+// reply (with the fd the handler passes back, if any, to clients that came
+// by an abstract address: see answer.h), closes. A client whose request is already whole when it is accepted
 // (the shim's nearly always is) is answered right there, on one of the
 // server's own accepting threads; any other is served asynchronously on the
 // io_context, and slow, oversized or garbage clients are dropped: each such

@@ -135,10 +135,16 @@ TEST_CASE("server: connections beyond the cap are closed at once", "[server]") {
   CHECK(ask(s.run_dir(), -1).starts_with("-1 uid"));
 }
 
-TEST_CASE("server: the fd an answer carries reaches the client", "[server]") {
+TEST_CASE("server: the fd an answer carries reaches clients that came by the abstract socket", "[server]") {
   Running s;
   std::string file = s.dir.write("f", "runtime");
   UniqueFd fd(::open(file.c_str(), O_RDONLY));
+  // By the socket file, a client can open the runtime by its path: no fd.
+  auto by_path = call_daemon(s.run_dir(), wire::encode_empty(wire::Type::status), fd.get(), 2000);
+  REQUIRE(by_path.ok());
+  CHECK_FALSE(by_path->fd);
+  // By the abstract socket (the socket file is not there: a chroot) it gets one.
+  REQUIRE(::unlink(s.socket.c_str()) == 0);
   auto m = call_daemon(s.run_dir(), wire::encode_empty(wire::Type::status), fd.get(), 2000);
   REQUIRE(m.ok());
   REQUIRE(m->fd);
