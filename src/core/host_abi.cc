@@ -3,6 +3,7 @@
 #include <sys/personality.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <fstream>
@@ -13,19 +14,46 @@ namespace {
 
 bool exists(const char* path) { return ::access(path, F_OK) == 0; }
 
-std::string kernel_cmdline() {
-  std::ifstream in("/proc/cmdline");
+std::string read_all(const std::string& path) {
+  std::ifstream in(path);
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
+// The options the running kernel was built with (=y): from the config
+// Debian installs beside it, else the kernel's own /proc/config.gz (zlib
+// reads both, compressed or not); empty when there is neither.
+std::vector<std::string> kernel_config(const char* release) {
+  std::vector<std::string> on;
+  for (const std::string& path : {std::string("/boot/config-") + release, std::string("/proc/config.gz")}) {
+    gzFile f = ::gzopen(path.c_str(), "rb");
+    if (!f) continue;
+    char line[512];
+    while (::gzgets(f, line, sizeof line)) {
+      std::string_view l(line);
+      while (!l.empty() && (l.back() == '\n' || l.back() == '\r')) l.remove_suffix(1);
+      if (l.starts_with("CONFIG_") && l.ends_with("=y")) on.emplace_back(l.substr(0, l.size() - 2));
+    }
+    ::gzclose(f);
+    if (!on.empty()) break;
+  }
+  return on;
+}
+
+bool has(const std::vector<std::string>& config, std::string_view option) {
+  return std::find(config.begin(), config.end(), option) != config.end();
+}
+
 // x86_64 runs i386 when the kernel has IA-32 emulation (it then exposes
-// vsyscall32) and it was not switched off with ia32_emulation= at boot.
-bool x86_runs_ia32() {
+// vsyscall32) and it is on: ia32_emulation= at boot decides, else the
+// default the kernel was built with (Linux 6.7+ can default to off).
+bool x86_runs_ia32(const char* release) {
   if (!exists("/proc/sys/abi/vsyscall32")) return false;
-  auto cmdline = kernel_cmdline();
+  auto cmdline = read_all("/proc/cmdline");
   for (auto off : {"ia32_emulation=0", "ia32_emulation=false", "ia32_emulation=off", "ia32_emulation=n"})
     if (cmdline.find(off) != std::string::npos) return false;
-  return true;
+  for (auto on : {"ia32_emulation=1", "ia32_emulation=true", "ia32_emulation=on", "ia32_emulation=y"})
+    if (cmdline.find(on) != std::string::npos) return true;
+  return !has(kernel_config(release), "CONFIG_IA32_EMULATION_DEFAULT_DISABLED");
 }
 
 // arm64 refuses PER_LINUX32 unless every CPU can run 32-bit EL0 code.
@@ -65,13 +93,39 @@ std::string qemu_target_for_machine(std::string_view m, bool big_endian) {
 HostAbi HostAbi::detect() {
   struct utsname u {};
   ::uname(&u);
-  const bool big_endian = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;
+  HostProbes p;
+  p.machine = u.machine;
+  p.big_endian = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;
+  const std::string primary = qemu_target_for_machine(p.machine, p.big_endian);
+  p.ia32 = primary == "x86_64" && x86_runs_ia32(u.release);
+  p.aarch32 = primary.starts_with("aarch64") && arm64_runs_aarch32();
+  // Only these read the kernel's config: it costs a millisecond or so.
+  for (const char* compat_host : {"ppc64", "mips64", "mips64el", "sparc64", "riscv64"})
+    if (primary == compat_host) p.kernel_config = kernel_config(u.release);
+  return from(p);
+}
+
+HostAbi HostAbi::from(const HostProbes& p) {
   std::vector<std::string> formats;
-  auto primary = qemu_target_for_machine(u.machine, big_endian);
-  if (!primary.empty()) formats.push_back("elf:" + primary);
-  if (primary == "x86_64" && x86_runs_ia32()) formats.push_back("elf:i386");
-  if ((primary == "aarch64" || primary == "aarch64_be") && arm64_runs_aarch32())
-    formats.push_back(big_endian ? "elf:armeb" : "elf:arm");
+  const std::string primary = qemu_target_for_machine(p.machine, p.big_endian);
+  if (primary.empty()) return HostAbi();
+  formats.push_back("elf:" + primary);
+  auto add_if = [&](bool on, std::string format) {
+    if (on) formats.push_back(std::move(format));
+  };
+  const bool compat = has(p.kernel_config, "CONFIG_COMPAT");
+  add_if(primary == "x86_64" && p.ia32, "elf:i386");
+  add_if(primary == "aarch64" && p.aarch32, "elf:arm");
+  add_if(primary == "aarch64_be" && p.aarch32, "elf:armeb");
+  add_if(primary == "ppc64" && compat, "elf:ppc");
+  add_if(primary == "sparc64" && compat, "elf:sparc32plus");
+  add_if(primary == "sparc64" && compat, "elf:sparc");
+  add_if(primary == "riscv64" && compat, "elf:riscv32");
+  if (primary.starts_with("mips64")) {
+    const bool el = primary == "mips64el";
+    add_if(has(p.kernel_config, "CONFIG_MIPS32_O32"), el ? "elf:mipsel" : "elf:mips");
+    add_if(has(p.kernel_config, "CONFIG_MIPS32_N32"), el ? "elf:mipsn32el" : "elf:mipsn32");
+  }
   return HostAbi(std::move(formats));
 }
 
