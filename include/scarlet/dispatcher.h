@@ -33,7 +33,12 @@ struct SkippedRuntime {
   std::string reason;
 };
 
-// One link of the chain: a format, and the runtime chosen for it.
+// One link of the chain: a format, and the runtime chosen for it. This is
+// the Scarlet kernel's RuntimeConfig {runtime_path, runtime_abi,
+// runtime_args}: runtime_file is runtime_path, runtime_format is
+// runtime_abi ("native", or a format that chains on), and the runtime's
+// expanded argument template, in LaunchPlan::argv before args_at, holds
+// runtime_args (with the binary where the template puts it).
 struct ChainLink {
   std::string format;
   std::string runtime;         // the runtime as configured
