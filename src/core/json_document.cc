@@ -46,6 +46,12 @@ std::size_t error_offset(std::string_view text, std::size_t position, bool at_en
   return at;
 }
 
+// What a document may cost to place: a position is kept for every value
+// under its JSON pointer, so deep nesting or long keys multiply. A registry
+// is a few levels deep; these bounds only stop hostile texts.
+constexpr std::size_t kMaxDepth = 64;
+constexpr std::size_t kMaxPointerBytes = 32u << 20;
+
 bool is_number_char(char c) { return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'; }
 
 class PositionSax : public nlohmann::json_sax<json> {
@@ -73,8 +79,7 @@ class PositionSax : public nlohmann::json_sax<json> {
       duplicate_at_ = string_start();
     }
     f.key = k;
-    key_at_[JsonDocument::child(f.pointer, k)] = string_start();
-    return true;
+    return remember(key_at_, JsonDocument::child(f.pointer, k), string_start());
   }
   bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& e) override {
     std::string what = e.what();
@@ -142,14 +147,27 @@ class PositionSax : public nlohmann::json_sax<json> {
     slot = std::move(v);
     return &slot;
   }
+  // Stops the parse with `message` at the current position.
+  bool fail(std::string message) {
+    error_ = std::move(message);
+    error_at_ = consumed_ ? consumed_ - 1 : 0;
+    return false;
+  }
+  bool remember(std::unordered_map<std::string, std::size_t>& at, std::string pointer, std::size_t position) {
+    pointer_bytes_ += pointer.size();
+    if (pointer_bytes_ > kMaxPointerBytes) return fail("too many values, too deeply placed, to check");
+    at[std::move(pointer)] = position;
+    return true;
+  }
   bool add(json v, std::size_t start) {
-    value_at_[next_pointer()] = start;
+    if (!remember(value_at_, next_pointer(), start)) return false;
     place(std::move(v));
     return true;
   }
   bool open(json container) {
+    if (stack_.size() >= kMaxDepth) return fail("nested deeper than " + std::to_string(kMaxDepth) + " levels");
     std::string pointer = next_pointer();
-    value_at_[pointer] = consumed_ ? consumed_ - 1 : 0;
+    if (!remember(value_at_, pointer, consumed_ ? consumed_ - 1 : 0)) return false;
     json* slot = place(std::move(container));
     stack_.push_back({slot, std::move(pointer), {}});
     return true;
@@ -167,6 +185,7 @@ class PositionSax : public nlohmann::json_sax<json> {
   std::vector<Frame> stack_;
   std::string error_, duplicate_;
   std::size_t error_at_ = 0, duplicate_at_ = 0;
+  std::size_t pointer_bytes_ = 0;  // kept in value_at_ and key_at_
 };
 
 }  // namespace

@@ -26,3 +26,23 @@ TEST_CASE("json_document: errors say where", "[json]") {
   CHECK(JsonDocument::parse("f", "[1, 2").status().message().starts_with("f:1:6: syntax error"));
   CHECK(JsonDocument::parse("f", "{\"a\": {\"b\": 1, \"b\": 2}}").status().message() == "f:1:16: duplicate key \"b\"");
 }
+
+// Found by bench/fuzz-long (fuzz_registry, out of memory): every value's
+// position is kept under its JSON pointer, so 22 000 nested brackets kept
+// gigabytes of pointers. Deep nesting and a runaway total are now refused.
+TEST_CASE("json_document: deep nesting and runaway pointers are refused, not swallowed", "[json]") {
+  std::string deep(22000, '[');
+  auto r = JsonDocument::parse("f", deep);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() == "f:1:65: nested deeper than 64 levels");
+  CHECK(JsonDocument::parse("f", std::string(64, '[') + std::string(64, ']')).ok());
+
+  // 40 levels under a 20 000-byte key, then 2 000 values: each value's pointer
+  // is over 20 KB, 40 MB in all.
+  std::string wide = "{\"" + std::string(20000, 'k') + "\": " + std::string(40, '[');
+  for (int i = 0; i < 2000; ++i) wide += "1,";
+  wide += "1" + std::string(40, ']') + "}";
+  auto w = JsonDocument::parse("f", wide);
+  REQUIRE_FALSE(w.ok());
+  CHECK(w.status().message().ends_with(": too many values, too deeply placed, to check"));
+}
