@@ -16,6 +16,7 @@
 #include "scarlet/client.h"
 #include "scarlet/registry_loader.h"
 #include "scarlet/run_dir.h"
+#include "scarlet/shebang.h"
 #include "scarlet/unique_fd.h"
 
 namespace scarlet::shim {
@@ -86,21 +87,18 @@ void apply_limits(const std::vector<Limit>& limits) {
   }
 }
 
+// The #! line of the program, if it is a script (shebang.h).
+Result<std::optional<Shebang>> shebang_of(int fd) {
+  std::uint8_t head[256];
+  ssize_t n = ::pread(fd, head, sizeof head, 0);
+  return parse_shebang(ByteView(head, n > 0 ? static_cast<std::size_t>(n) : 0));
+}
+
 // Emulates binfmt_script for a "#!" file that reached us (say, a script
 // named *.com caught by an extension entry): run its interpreter directly.
-int exec_script(const KernelArgs& k, int fd, char** envp) {
-  char head[256] = {};
-  ssize_t n = ::pread(fd, head, sizeof head - 1, 0);
-  std::string line(head, n > 0 ? static_cast<std::size_t>(n) : 0);
-  line = line.substr(2, line.find('\n') == std::string::npos ? std::string::npos : line.find('\n') - 2);
-  auto start = line.find_first_not_of(" \t");
-  if (start == std::string::npos) return say(k.path, "empty #! line", 126);
-  auto end = line.find_first_of(" \t", start);
-  std::vector<std::string> argv = {line.substr(start, end - start)};
-  if (end != std::string::npos) {
-    auto arg = line.find_first_not_of(" \t", end);
-    if (arg != std::string::npos) argv.push_back(line.substr(arg, line.find_last_not_of(" \t") + 1 - arg));
-  }
+int exec_script(const KernelArgs& k, const Shebang& script, char** envp) {
+  std::vector<std::string> argv = {script.interpreter};
+  if (script.argument) argv.push_back(*script.argument);
   argv.push_back(k.path);
   argv.insert(argv.end(), k.args.begin(), k.args.end());
   auto c_argv = c_strings(argv);
@@ -173,10 +171,11 @@ int run(int argc, char** argv, char** envp, bool daemon_silent) {
   for (int attempt = 0;; ++attempt) {
     // A script an entry caught (one matching *.com, say): the kernel's
     // script handler never saw it, so do its job.
-    char head[2] = {};
-    if ((reply.native || (reply.exit_code != 0 && reply.format.empty())) && ::pread(fd.get(), head, 2, 0) == 2 &&
-        head[0] == '#' && head[1] == '!')
-      return exec_script(*k, fd.get(), envp);
+    if (reply.native || (reply.exit_code != 0 && reply.format.empty())) {
+      auto script = shebang_of(fd.get());
+      if (!script.ok()) return say(k->path, script.status().message(), 126);
+      if (*script) return exec_script(*k, **script, envp);
+    }
     if (reply.exit_code != 0) return say(k->path, reply.message, reply.exit_code);
     if (reply.native)
       return say(k->path, "loop: a native program was sent to scarlet-shim by a binfmt_misc entry (see scarlet-dispatch status)", 126);
