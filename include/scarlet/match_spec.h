@@ -30,6 +30,10 @@ struct MatchSpec {
   bool operator==(const MatchSpec&) const = default;
 };
 
+// Whether one file could match both (the same extension, or magics that
+// agree on every byte both masks look at).
+bool overlaps(const MatchSpec& a, const MatchSpec& b);
+
 // Decodes registry text with \xHH escapes ("\x7fELF") into bytes; "\\" is a
 // backslash. Any other escape, or an incomplete one, is an error.
 Result<std::string> decode_hex_escapes(std::string_view text);

@@ -54,6 +54,14 @@ struct RuntimeCandidate {
   std::vector<EnvVar> env;
   std::vector<EnvPathChoice> env_if_exists;
   std::vector<Limit> limits;       // override the format's limits by name
+  // A program the kernel can start itself in this runtime's place
+  // (binfmt_misc flags P and F: it takes the path and argv[0] as the kernel
+  // gives them), so that no shim, daemon or file of ours takes part in an
+  // exec; route.h says when it is used. `direct_sysroot` is where it looks
+  // for a dynamic program's loader first (qemu-user's interp prefix): the
+  // daemon links it to the first existing path of env_if_exists.
+  std::string direct;
+  std::string direct_sysroot;
   std::string where;               // "file:line:column" of the definition
 };
 
@@ -62,6 +70,7 @@ struct FormatEntry {
   std::string description;
   bool enabled = true;
   std::string flags = "POF";          // binfmt_misc flags for this format's kernel entries
+  bool direct = true;                 // false: never the kernel route (route.h), always the shim
   std::vector<MatchSpec> binfmt;      // kernel entries; a rule format's comes from its rule
   std::vector<Limit> limits;
   std::vector<RuntimeCandidate> runtimes;  // in order of preference

@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "own_files.h"
 #include "scarlet/build_config.h"
 #include "scarlet/run_dir.h"
 
@@ -9,7 +10,7 @@ namespace scarlet::cli {
 
 Parsed parse(int argc, char** argv) {
   Options o;
-  o.registry = kDefaultRegistry;
+  o.registry = default_registry();
   o.run_dir = run_dir(false);
   CLI::App app{"scarlet-dispatch: run foreign binaries through the right runtime", "scarlet-dispatch"};
   app.set_version_flag("--version", std::string("scarlet-dispatch ") + kVersion);
@@ -65,10 +66,15 @@ Parsed parse(int argc, char** argv) {
 
   SandboxOptions sandbox;
   auto* sb = app.add_subcommand("sandbox", "Run CMD with a private binfmt_misc and its own daemon (user namespace)");
+  std::string sandbox_registry;
+  auto* sb_registry = sb->add_option("--registry", sandbox_registry, "Registry for the sandbox's daemon (as the global --registry)");
   sb->add_option("command", sandbox.command, "CMD [ARGS...], after --")->required();
   sb->footer("CMD runs as uid 0 of a new user and mount namespace, with the sandbox's daemon serving\n"
              "foreign programs; the host's binfmt_misc table is never touched. Exits with CMD's status.");
-  sb->callback([&] { o.command = sandbox; });
+  sb->callback([&] {
+    if (sb_registry->count() > 0) o.registry = sandbox_registry;
+    o.command = sandbox;
+  });
 
   try {
     app.parse(argc, argv);
@@ -76,7 +82,7 @@ Parsed parse(int argc, char** argv) {
     // --help and --version end here with 0; any usage error is exit 2.
     return {std::nullopt, app.exit(e) == 0 ? 0 : 2};
   }
-  o.registry_given = registry->count() > 0;
+  o.registry_given = registry->count() > 0 || sb_registry->count() > 0;
   return {std::move(o), 0};
 }
 

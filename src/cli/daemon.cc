@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "commands.h"
+#include "own_files.h"
 #include "daemon/server.h"
 #include "daemon/service.h"
 #include "scarlet/build_config.h"
@@ -48,18 +49,6 @@ std::shared_ptr<spdlog::logger> make_logger(const std::string& level) {
   return log;
 }
 
-// scarlet-shim beside this program (a build tree), else the installed one.
-std::string default_shim() {
-  char self[PATH_MAX];
-  ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n > 0) {
-    std::string dir(self, static_cast<std::size_t>(n));
-    dir = dir.substr(0, dir.rfind('/'));
-    if (::access((dir + "/scarlet-shim").c_str(), X_OK) == 0) return dir + "/scarlet-shim";
-  }
-  return std::string(kLibexecDir) + "/scarlet-shim";
-}
-
 }  // namespace
 
 int run_daemon(const Options& global, const DaemonOptions& o) {
@@ -84,8 +73,8 @@ int run_daemon(const Options& global, const DaemonOptions& o) {
     log->error("cannot create {}: {}", global.run_dir, std::strerror(errno));
     return 1;
   }
-  // systemd socket activation hands us the listening sockets from fd 3 on:
-  // the socket file, and the abstract socket (server.h) if the unit has it.
+  // systemd socket activation hands us the listening socket file as fd 3
+  // (any other Unix stream socket the unit passes is served too).
   std::vector<UniqueFd> listeners;
   const int passed = sd_listen_fds(1);
   for (int fd = SD_LISTEN_FDS_START; fd < SD_LISTEN_FDS_START + std::max(passed, 0); ++fd)

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "own_files.h"
 #include "scarlet/client.h"
 #include "scarlet/decision_json.h"
 #include "scarlet/registry_loader.h"
@@ -54,6 +55,9 @@ void print_text(const json& j) {
     for (const auto& [k, v] : j["env"].items()) std::cout << "env:  " << k << "=" << shell_quote(str(v)) << "\n";
     for (const auto& [k, v] : j["limits"].items()) std::cout << "limit: " << k << "=" << (v.is_string() ? str(v) : v.dump()) << "\n";
   }
+  if (j.contains("route") && j["route"].is_object())
+    std::cout << "dispatched: " << str(j["route"]["kind"]) << " (" << str(j["route"]["interpreter"]) << ", flags "
+              << str(j["route"]["flags"]) << "): " << str(j["route"]["reason"]) << "\n";
   std::cout << "(" << str(j["decided_by"]) << ")\n";
 }
 
@@ -91,7 +95,8 @@ int run_explain(const Options& global, const ExplainOptions& o) {
     }
     Dispatcher dispatcher(std::move(registry).value(), host, TrustPolicy::detect());
     Decision d = dispatcher.decide(*view, Invocation{o.file, std::nullopt, o.args, fd.get()});
-    answer = json::parse(decision_to_json(o.file, d));
+    auto routes = plan_routes(dispatcher, host.formats(), default_shim(), TrustPolicy::detect());
+    answer = json::parse(decision_to_json(o.file, d, route_of(d, routes)));
     (*answer)["decided_by"] = "decided here from " + global.registry;
   }
   const json& j = *answer;

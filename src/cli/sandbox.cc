@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
@@ -20,10 +19,14 @@
 #include <iostream>
 #include <iterator>
 #include <fstream>
+#include <set>
 
 #include "commands.h"
+#include "own_files.h"
 #include "sandbox/private_binfmt.h"
+#include "sandbox/private_path.h"
 #include "scarlet/build_config.h"
+#include "scarlet/registry_loader.h"
 #include "scarlet/run_dir.h"
 #include "scarlet/unique_fd.h"
 
@@ -31,12 +34,6 @@ namespace scarlet::cli {
 namespace {
 
 constexpr int kReadySeconds = 30;
-
-std::string self_exe() {
-  char buf[PATH_MAX];
-  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : "scarlet-dispatch";
-}
 
 // The sandbox's run directory and everything in it go when it ends.
 class ScratchDir {
@@ -107,15 +104,16 @@ pid_t spawn(const std::vector<std::string>& argv, const std::vector<std::string>
   ::_exit(errno == ENOENT ? 127 : 126);
 }
 
-// Binds `dir` over the default run directory (created, empty, if missing
-// and we may). False when that cannot be done, as for unprivileged users,
-// whose sandboxes hold no other user to run setuid programs anyway.
-// `created` says whether the (empty) directory is ours to remove afterwards.
-bool bind_default_run_dir(const std::string& dir, bool& created) {
-  created = ::mkdir(kDefaultRunDir, 0755) == 0;
-  if (::mount(dir.c_str(), kDefaultRunDir, nullptr, MS_BIND, nullptr) == 0) return true;
-  if (created) ::rmdir(kDefaultRunDir);
-  return false;
+// Where the registry's direct interpreters look for sysroots (registry.h).
+std::set<std::string> sysroot_link_dirs(const std::string& registry_path) {
+  std::set<std::string> dirs;
+  auto registry = load_registry(registry_path, HostAbi::detect());
+  if (!registry.ok()) return dirs;  // the daemon says why
+  for (const auto& [id, format] : (*registry)->formats())
+    for (const auto& c : format.runtimes)
+      if (auto slash = c.direct_sysroot.rfind('/'); slash != std::string::npos && slash > 0)
+        dirs.insert(c.direct_sysroot.substr(0, slash));
+  return dirs;
 }
 
 int exit_status(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
@@ -145,8 +143,17 @@ int run_sandbox(const Options& global, const SandboxOptions& o) {
   }
   // Setuid execs (AT_SECURE) ignore SCARLET_RUNDIR and look in the default
   // run directory: show them ours there, in this mount namespace only.
-  bool created_default = false;
-  const bool at_default = bind_default_run_dir(dir.path(), created_default);
+  if (Status s = sandbox::mount_private_dir(kDefaultRunDir, dir.path()); !s.ok()) {
+    std::cerr << "scarlet-dispatch sandbox: cannot show its run directory at " << kDefaultRunDir << ": " << s.message() << "\n";
+    return 1;
+  }
+  // The daemon links sysroots for the kernel's direct interpreters
+  // (sysroot_link.h): in directories of this namespace's own.
+  for (const auto& d : sysroot_link_dirs(global.registry))
+    if (Status s = sandbox::mount_private_dir(d); !s.ok()) {
+      std::cerr << "scarlet-dispatch sandbox: cannot make " << d << " private: " << s.message() << "\n";
+      return 1;
+    }
   const std::string notify_path = dir.path() + "/notify", log_path = dir.path() + "/daemon.log";
   auto notify = notify_socket(notify_path);
   UniqueFd log(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
@@ -180,8 +187,6 @@ int run_sandbox(const Options& global, const SandboxOptions& o) {
   ::sigaction(SIGINT, &old_int, nullptr);
   ::sigaction(SIGQUIT, &old_quit, nullptr);
   stop(daemon);
-  if (at_default) ::umount2(kDefaultRunDir, MNT_DETACH);
-  if (created_default) ::rmdir(kDefaultRunDir);
   return exit_status(status);
 }
 

@@ -33,9 +33,12 @@ void print_status(const json& s) {
   for (const auto& e : s["entries"]) active += e["active"] == true;
   std::cout << "entries: " << s["entries"].size() << " wanted, " << active << " active, " << s["refused_entries"].size()
             << " refused; idle formats: " << s["idle_formats"].size() << "\n";
+  // How each is dispatched (route.h): "kernel" entries start the runtime
+  // themselves, "shim" entries go through scarlet-shim.
   for (const auto& e : s["entries"])
-    std::printf("  %-28s %-16s %-8s %s\n", str(e["name"]).c_str(), str(e["format"]).c_str(),
-                e["active"] == true ? "active" : e["registered"] == true ? "disabled" : "missing", str(e["flags"]).c_str());
+    std::printf("  %-28s %-16s %-8s %-4s %-6s %s\n", str(e["name"]).c_str(), str(e["format"]).c_str(),
+                e["active"] == true ? "active" : e["registered"] == true ? "disabled" : "missing", str(e["flags"]).c_str(),
+                str(e["route"]).c_str(), str(e["interpreter"]).c_str());
   for (const auto& e : s["refused_entries"]) std::cout << "  refused " << str(e["name"]) << ": " << str(e["reason"]) << "\n";
   if (!s["other_entries"].empty()) {
     std::cout << "other tools' entries overlapping ours (precedence " << str(s["precedence"]) << "):\n";

@@ -6,7 +6,7 @@
 
 namespace scarlet {
 
-std::string decision_to_json(const std::string& file, const Decision& d) {
+std::string decision_to_json(const std::string& file, const Decision& d, const Route* route) {
   using json = nlohmann::ordered_json;  // keys in the order written
   json out;
   out["file"] = file;
@@ -38,9 +38,17 @@ std::string decision_to_json(const std::string& file, const Decision& d) {
   for (const auto& l : d.plan.limits)
     limits[l.name] = l.value == static_cast<std::uint64_t>(RLIM_INFINITY) ? json("unlimited") : json(l.value);
   out["limits"] = ok ? limits : json::object();
+  out["route"] = route ? json{{"kind", route_name(route->kind)}, {"interpreter", route->interpreter},
+                              {"flags", route->flags}, {"reason", route->reason}}
+                       : json(nullptr);
   out["exit_code"] = exit_code_for(d.status);
   if (!ok) out["reason"] = d.status.message();
   return out.dump(2, ' ', false, json::error_handler_t::replace);
+}
+
+const Route* route_of(const Decision& d, const std::map<std::string, Route>& routes) {
+  auto it = routes.find(d.detection.format);
+  return it == routes.end() ? nullptr : &it->second;
 }
 
 }  // namespace scarlet

@@ -75,4 +75,20 @@ std::string encode_hex_escapes(std::string_view bytes) {
   return out;
 }
 
+bool overlaps(const MatchSpec& a, const MatchSpec& b) {
+  if (!a.extension.empty() || !b.extension.empty()) return a.extension == b.extension && a.magic.empty() == b.magic.empty();
+  // Byte i of the file is constrained by a at i - a.offset and by b at
+  // i - b.offset; a conflict on any byte both care about rules out a match.
+  for (std::size_t i = 0; i < a.magic.size(); ++i) {
+    std::size_t pos = a.offset + i;
+    if (pos < b.offset || pos - b.offset >= b.magic.size()) continue;
+    std::size_t j = pos - b.offset;
+    auto ma = a.mask.empty() ? 0xffu : static_cast<std::uint8_t>(a.mask[i]);
+    auto mb = b.mask.empty() ? 0xffu : static_cast<std::uint8_t>(b.mask[j]);
+    auto both = ma & mb;
+    if ((static_cast<std::uint8_t>(a.magic[i]) & both) != (static_cast<std::uint8_t>(b.magic[j]) & both)) return false;
+  }
+  return true;
+}
+
 }  // namespace scarlet

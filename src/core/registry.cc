@@ -303,7 +303,7 @@ class FileParser {
   }
 
   std::optional<RuntimeCandidate> runtime(const json& v, const std::string& p) {
-    if (!object(v, p, {"path", "via", "abi", "args", "env", "env_if_exists", "limits", "comment"})) return std::nullopt;
+    if (!object(v, p, {"path", "via", "abi", "args", "env", "env_if_exists", "limits", "direct", "comment"})) return std::nullopt;
     RuntimeCandidate c;
     c.where = doc_.where(p);
     auto path = string(v, p, "path");
@@ -333,7 +333,21 @@ class FileParser {
     c.env_if_exists = env_paths(v, p);
     if (v.contains("limits"))
       if (auto l = limits(v["limits"], JsonDocument::child(p, "limits"))) c.limits = *l;
+    if (v.contains("direct")) direct(v["direct"], JsonDocument::child(p, "direct"), c);
     return c;
+  }
+
+  // "direct": {"interpreter": PATH, "sysroot": PATH}
+  void direct(const json& v, const std::string& p, RuntimeCandidate& c) {
+    if (!object(v, p, {"interpreter", "sysroot", "comment"})) return;
+    auto interpreter = string(v, p, "interpreter");
+    if (!interpreter) {
+      if (!v.contains("interpreter")) fail(p, "\"direct\" needs an \"interpreter\"");
+      return;
+    }
+    if (absolute_path(*interpreter, JsonDocument::child(p, "interpreter"), "\"interpreter\"")) c.direct = *interpreter;
+    if (auto sysroot = string(v, p, "sysroot"))
+      if (absolute_path(*sysroot, JsonDocument::child(p, "sysroot"), "\"sysroot\"")) c.direct_sysroot = *sysroot;
   }
 
   // A format entry: the keys present in `v` replace those of `base` (the
@@ -344,7 +358,7 @@ class FileParser {
                       (id.starts_with("rule:") ? " (no rule of that name is defined)" : " (see the list in docs/registry.md)"));
       return std::nullopt;
     }
-    if (!object(v, p, {"description", "enabled", "flags", "binfmt", "limits", "runtimes", "comment"})) return std::nullopt;
+    if (!object(v, p, {"description", "enabled", "flags", "binfmt", "limits", "runtimes", "direct", "comment"})) return std::nullopt;
     FormatEntry f = base ? *base : FormatEntry{};
     f.id = id;
     f.where = doc_.where(p);
@@ -352,6 +366,10 @@ class FileParser {
     if (v.contains("enabled")) {
       if (!v["enabled"].is_boolean()) fail(JsonDocument::child(p, "enabled"), "\"enabled\" must be true or false");
       else f.enabled = v["enabled"].get<bool>();
+    }
+    if (v.contains("direct")) {
+      if (!v["direct"].is_boolean()) fail(JsonDocument::child(p, "direct"), "a format's \"direct\" must be true or false");
+      else f.direct = v["direct"].get<bool>();
     }
     if (auto flags = string(v, p, "flags")) {
       std::set<char> seen;

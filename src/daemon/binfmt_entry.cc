@@ -9,7 +9,7 @@ namespace {
 
 std::string entry_name(const std::string& format, std::size_t index) {
   std::string name = std::string(kPrefix) + format;
-  std::replace(name.begin(), name.end(), ':', '-');
+  std::replace(name.begin(), name.end(), ':', '.');
   return index == 0 ? name : name + "-" + std::to_string(index + 1);
 }
 
@@ -97,24 +97,8 @@ Result<Entry> parse_entry(const std::string& name, const std::string& text) {
   return e;
 }
 
-bool overlaps(const MatchSpec& a, const MatchSpec& b) {
-  if (!a.extension.empty() || !b.extension.empty()) return a.extension == b.extension && a.magic.empty() == b.magic.empty();
-  // Byte i of the file is constrained by a at i - a.offset and by b at
-  // i - b.offset; a conflict on any byte both care about rules out a match.
-  for (std::size_t i = 0; i < a.magic.size(); ++i) {
-    std::size_t pos = a.offset + i;
-    if (pos < b.offset || pos - b.offset >= b.magic.size()) continue;
-    std::size_t j = pos - b.offset;
-    auto ma = a.mask.empty() ? 0xffu : static_cast<std::uint8_t>(a.mask[i]);
-    auto mb = b.mask.empty() ? 0xffu : static_cast<std::uint8_t>(b.mask[j]);
-    auto both = ma & mb;
-    if ((static_cast<std::uint8_t>(a.magic[i]) & both) != (static_cast<std::uint8_t>(b.magic[j]) & both)) return false;
-  }
-  return true;
-}
-
 Plan plan_entries(const Registry& registry, const std::vector<std::string>& native_formats,
-                  const std::string& interpreter, const std::vector<NativeSample>& forbidden) {
+                  const std::map<std::string, Route>& routes, const std::vector<NativeSample>& forbidden) {
   Plan plan;
   for (const auto& [id, format] : registry.formats()) {
     if (format.binfmt.empty()) continue;
@@ -123,7 +107,8 @@ Plan plan_entries(const Registry& registry, const std::vector<std::string>& nati
       continue;
     }
     for (std::size_t i = 0; i < format.binfmt.size(); ++i) {
-      Entry e = normalized({entry_name(id, i), true, interpreter, format.flags, format.binfmt[i]});
+      const Route& route = routes.at(id);
+      Entry e = normalized({entry_name(id, i), true, route.interpreter, route.flags, format.binfmt[i]});
       auto hit = std::find_if(forbidden.begin(), forbidden.end(),
                               [&](const NativeSample& s) { return e.match.matches_magic(as_bytes(s.head)); });
       if (hit != forbidden.end()) {

@@ -1,19 +1,22 @@
 // binfmt_misc entries: the register line we write, the entry files the kernel
 // shows, and which entries a registry wants (see DESIGN.md, "Kernel contract").
 //
-// Every entry of ours is named "scarlet-<format>" (":" becomes "-"; a second
-// kernel match of one format gets "-2", …). Entries of other tools are read,
+// Every entry of ours is named "scarlet-<format>" (":" becomes ".", so that
+// no name of ours ends in "-<arch>", which other tools' uninstallers take for
+// theirs; a second kernel match of one format gets "-2", …). Entries of other tools are read,
 // compared and reported, never written.
 // Thread-safety: plain values and pure functions.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "scarlet/match_spec.h"
 #include "scarlet/native_samples.h"
 #include "scarlet/registry.h"
+#include "scarlet/route.h"
 #include "scarlet/status.h"
 
 namespace scarlet::binfmt {
@@ -45,10 +48,6 @@ Result<std::string> register_line(const Entry& e);
 // An entry file's text, as in /proc/sys/fs/binfmt_misc/<name>.
 Result<Entry> parse_entry(const std::string& name, const std::string& text);
 
-// Whether one file could match both entries (same extension, or magics that
-// agree on every byte both masks look at).
-bool overlaps(const MatchSpec& a, const MatchSpec& b);
-
 // The entries a registry wants, and the ones it must not get.
 struct Plan {
   struct Wanted {
@@ -65,9 +64,11 @@ struct Plan {
 
 // Every enabled format gets its entries, whether or not a runtime is
 // installed: a user then reads "msdos program, but no runtime is installed
-// (tried dosbox)" rather than "Exec format error". `forbidden`: heads of
-// files no entry may match (native programs, the shim, the runtimes).
+// (tried dosbox)" rather than "Exec format error". Each names the
+// interpreter and flags of its format's route (route.h; plan_routes gives
+// one for every format that gets entries). `forbidden`: heads of files no
+// entry may match (native programs, the shim, the runtimes).
 Plan plan_entries(const Registry& registry, const std::vector<std::string>& native_formats,
-                  const std::string& interpreter, const std::vector<NativeSample>& forbidden);
+                  const std::map<std::string, Route>& routes, const std::vector<NativeSample>& forbidden);
 
 }  // namespace scarlet::binfmt

@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "coexistence.h"
+#include "sysroot_link.h"
 #include "scarlet/build_config.h"
 #include "scarlet/decision_json.h"
 #include "scarlet/registry_loader.h"
@@ -21,6 +23,7 @@ struct Service::State {
   std::shared_ptr<const Registry> registry;
   std::unique_ptr<Dispatcher> dispatcher;
   HostAbi host;
+  std::map<std::string, Route> routes;
   binfmt::Plan plan;
   std::chrono::system_clock::time_point loaded_at;
 };
@@ -96,12 +99,18 @@ Result<std::shared_ptr<const Service::State>> Service::load() const {
           // say, is meant to match its format's entry).
           if (auto d = state->dispatcher->sniff_file(file); d.ok() && (d->native() || d->module == "rule"))
             add_sample("the runtime " + file, file);
-  state->plan = binfmt::plan_entries(*state->registry, state->host.formats(), options_.shim, forbidden);
+  state->routes = plan_routes(*state->dispatcher, state->host.formats(), options_.shim, TrustPolicy::detect());
+  state->plan = binfmt::plan_entries(*state->registry, state->host.formats(), state->routes, forbidden);
   return std::shared_ptr<const State>(std::move(state));
 }
 
 Status Service::apply_entries(const State& state, const State* previous) {
   if (options_.binfmt_dir.empty()) return {};
+  for (const auto& [format, route] : state.routes) {
+    auto linked = link_sysroot(route);
+    if (!linked.ok()) log_->warn("{}: dynamic programs will not find their libraries: {}", format, linked.status().message());
+    else if (!linked->empty()) log_->info("{}: {}", format, *linked);
+  }
   binfmt::BinfmtTable table(options_.binfmt_dir);
   if (Status s = table.ensure_mounted(); !s.ok()) return s;
   auto kernel = table.list();
@@ -118,7 +127,32 @@ Status Service::apply_entries(const State& state, const State* previous) {
     for (const auto& r : state.plan.refused) log_->warn("binfmt_misc: not registering {} ({}): {}", r.name, r.format, r.reason);
   if (auto now = table.list(); now.ok()) others_seen_ = binfmt::others(*now);
   yielded_ = plan.yielded;
+  pinned_.clear();
+  for (const auto& w : state.plan.entries) pinned_.pin(w.entry.interpreter);
   return {};
+}
+
+void Service::repin(const State& state, const binfmt::BinfmtTable& table, const std::vector<binfmt::Entry>& kernel) {
+  std::set<std::string> replaced;
+  for (const auto& w : state.plan.entries)
+    if (!replaced.count(w.entry.interpreter) && pinned_.changed(w.entry.interpreter)) replaced.insert(w.entry.interpreter);
+  for (const auto& file : replaced) {
+    int n = 0;
+    for (const auto& w : state.plan.entries)
+      if (w.entry.interpreter == file &&
+          std::any_of(kernel.begin(), kernel.end(), [&](const binfmt::Entry& e) { return e.name == w.entry.name; }))
+        n += table.replace(w.entry).ok();
+    pinned_.pin(file);
+    log_->warn("binfmt_misc: {} was replaced (an upgrade?); registered its {} entries again, so the kernel runs the new file",
+               file, n);
+  }
+  std::lock_guard lock(runtime_fds_mutex_);
+  for (auto it = runtime_fds_.begin(); it != runtime_fds_.end();) {
+    FileStamp held, now;
+    const bool stale = it->second && stamp_of(it->second->get(), held) && stamp_of(it->first, now) && !(held == now);
+    if (stale) log_->info("{} was replaced; the runtime held for chroots is opened again when next needed", it->first);
+    it = stale ? runtime_fds_.erase(it) : std::next(it);
+  }
 }
 
 std::vector<binfmt::Entry> Service::planned(const State& state) {
@@ -179,6 +213,7 @@ int Service::check_entries() {
   }
   auto kernel = table.list();
   if (!kernel.ok()) return 0;
+  repin(*state, table, *kernel);
   auto plan = binfmt::reconcile(planned(*state), *kernel, others_seen_, state->registry->precedence());
   // Another tool registered after us: register ours again, after them.
   for (const auto& name : plan.reregister) {
@@ -261,7 +296,7 @@ std::string Service::explain(const wire::DecideRequest& req, UniqueFd fd) {
   auto view = FileView::over_fd(fd.get());
   if (!view.ok()) return text_reply(exit_code_for(view.status()), view.status().message());
   Decision d = state->dispatcher->decide(*view, Invocation{req.path, req.argv0, req.args, req.binary_fd});
-  return text_reply(exit_code_for(d.status), decision_to_json(req.path, d));
+  return text_reply(exit_code_for(d.status), decision_to_json(req.path, d, route_of(d, state->routes)));
 }
 
 std::shared_ptr<const UniqueFd> Service::runtime_fd(const std::string& path) {
@@ -330,7 +365,8 @@ std::string Service::status_json() const {
     entries.push_back({{"name", w.entry.name}, {"format", w.format}, {"registered", k != kernel.end()},
                        {"enabled", k != kernel.end() && k->enabled},
                        {"active", k != kernel.end() && k->enabled && binfmt::same_registration(*k, w.entry)},
-                       {"flags", w.entry.flags}});
+                       {"flags", w.entry.flags}, {"route", route_name(state->routes.at(w.format).kind)},
+                       {"interpreter", w.entry.interpreter}, {"why", state->routes.at(w.format).reason}});
   }
   out["entries"] = entries;
   json refused = json::array();
@@ -346,7 +382,7 @@ std::string Service::status_json() const {
     json overlapping = json::array();
     std::string kernel_uses = k.name;
     for (const auto& w : state->plan.entries) {
-      if (!binfmt::overlaps(k.match, w.entry.match)) continue;
+      if (!overlaps(k.match, w.entry.match)) continue;
       overlapping.push_back(w.entry.name);
       bool ours_registered = std::any_of(kernel.begin(), kernel.end(), [&](const binfmt::Entry& e) { return e.name == w.entry.name; });
       if (ours_registered && k.enabled && state->registry->precedence() == Precedence::ours) kernel_uses = w.entry.name;

@@ -23,6 +23,7 @@
 #include "binfmt_table.h"
 #include "coexistence.h"
 #include "decision_cache.h"
+#include "pinned_files.h"
 #include "scarlet/dispatcher.h"
 #include "scarlet/protocol.h"
 #include "scarlet/unique_fd.h"
@@ -91,6 +92,9 @@ class Service {
   Result<std::shared_ptr<const State>> load() const;
   Status apply_entries(const State& state, const State* previous);
   static std::vector<binfmt::Entry> planned(const State& state);
+  // Registers again the entries whose interpreter file was replaced, and
+  // drops held runtimes that were (pinned_files.h). Under admin_.
+  void repin(const State& state, const binfmt::BinfmtTable& table, const std::vector<binfmt::Entry>& kernel);
   Answer decide(const wire::DecideRequest& request, UniqueFd fd);
   // The runtime at `path`, opened once per registry (null if it cannot be).
   std::shared_ptr<const UniqueFd> runtime_fd(const std::string& path);
@@ -110,6 +114,7 @@ class Service {
   // ours kept away by theirs; guarded by admin_.
   std::vector<binfmt::Entry> others_seen_;
   std::vector<binfmt::Coexistence::Yield> yielded_;
+  PinnedFiles pinned_;  // our entries' interpreters as registered; guarded by admin_
   const std::chrono::system_clock::time_point started_;
 };
 

@@ -233,6 +233,8 @@ void run(long* sp) noexcept {
   char** env = runtime_env(s.envp, plan, marker_entry, arena);
   if (!env) return;
 
+  // Without /dev/fd (a root with no /proc) the full shim finds another way or says why.
+  if (plan.uses_binary_fd && sys::call(SYS_faccessat2, AT_FDCWD, sys::ptr("/dev/fd/"), F_OK, 0) != 0) return;
   apply_limits(plan);
   if (plan.uses_binary_fd) sys::call(SYS_fcntl, fd, F_SETFD, 0);  // the runtime opens /dev/fd/N
   if (sys::call(SYS_execve, sys::ptr(plan.exec_path), sys::ptr(argv), sys::ptr(env)) == -ENOENT && runtime.fd >= 0)

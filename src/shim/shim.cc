@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "builtin_registry.h"
 #include "exec_env.h"
 #include "kernel_args.h"
 #include "scarlet/build_config.h"
@@ -38,11 +39,14 @@ std::vector<char*> c_strings(std::vector<std::string>& list) {
 }
 
 // The decision made here, from the registry the daemon last had in force
-// (its snapshot), or the installed one when no daemon ever ran.
+// (its snapshot), or the installed one when no daemon ever ran, or where
+// neither exists (a container with nothing of ours) the one built in.
 wire::DecideReply decide_here(const KernelArgs& k, int fd) {
   HostAbi host = HostAbi::detect();
   auto files = read_registry_snapshot(snapshot_path(run_dir(k.secure)));
   if (!files.ok()) files = read_registry_files(kDefaultRegistry);
+  const bool builtin = !files.ok() && files.status().code() == Code::not_found;
+  if (builtin) files = std::vector<RegistryFile>{{"scarlet-shim's built-in registry", kBuiltinRegistry}};
   auto registry = files.ok() ? parse_registry_for(*files, host) : Result<std::shared_ptr<const Registry>>(files.status());
   wire::DecideReply reply;
   if (!registry.ok()) {
@@ -57,7 +61,11 @@ wire::DecideReply decide_here(const KernelArgs& k, int fd) {
     return reply;
   }
   Dispatcher dispatcher(std::move(registry).value(), host, TrustPolicy::detect());
-  return wire::to_reply(dispatcher.decide(*view, Invocation{k.path, k.argv0, {}, fd}));
+  auto reply_here = wire::to_reply(dispatcher.decide(*view, Invocation{k.path, k.argv0, {}, fd}));
+  // Said so, because what is missing is missing here, not on the host.
+  if (builtin && reply_here.exit_code != 0)
+    reply_here.message += " in this root (no daemon or registry of scarlet-dispatch is reachable from it)";
+  return reply_here;
 }
 
 // The daemon's decision, and the runtime it opened (for a chroot that has
@@ -118,6 +126,22 @@ bool readable_by_caller(int fd) {
   return probe || errno != EACCES;
 }
 
+// A root without /proc has no /dev/fd, where a plan's runtime would open the
+// program ({binary_fd}); it would then fail with a message of its own, or
+// none. The program's path serves instead when it is the same file and
+// nothing can swap it (not setuid). False when neither way works.
+bool reach_program_without_dev_fd(wire::DecideReply& plan, const KernelArgs& k, int fd) {
+  if (!plan.uses_binary_fd || ::access("/dev/fd/", F_OK) == 0) return true;
+  struct stat by_fd {}, by_path {};
+  if (k.secure || ::fstat(fd, &by_fd) != 0 || ::stat(k.path.c_str(), &by_path) != 0 || by_fd.st_dev != by_path.st_dev ||
+      by_fd.st_ino != by_path.st_ino)
+    return false;
+  for (auto& a : plan.argv)
+    if (a == "/dev/fd/" + std::to_string(fd)) a = k.path;
+  plan.uses_binary_fd = false;
+  return true;
+}
+
 // Execs the plan; returns (with errno set) only if execve failed. `runtime`
 // is the daemon's open runtime, if it sent one: exec'd when its path does
 // not exist here (a chroot).
@@ -169,18 +193,20 @@ int run(int argc, char** argv, char** envp, bool daemon_silent) {
   UniqueFd runtime = answer ? std::move(answer->runtime) : UniqueFd();
   wire::DecideReply reply = answer ? std::move(answer->reply) : decide_here(*k, fd.get());
   for (int attempt = 0;; ++attempt) {
-    // A script an entry caught (one matching *.com, say): the kernel's
-    // script handler never saw it, so do its job.
-    if (reply.native || (reply.exit_code != 0 && reply.format.empty())) {
+    // A script an entry caught (one matching *.com, say) is native: the
+    // kernel's script handler never saw it, so do its job. (A #! line the
+    // kernel would refuse was refused by the script module already.)
+    if (reply.native) {
       auto script = shebang_of(fd.get());
-      if (!script.ok()) return say(k->path, script.status().message(), 126);
-      if (*script) return exec_script(*k, **script, envp);
+      if (script.ok() && *script) return exec_script(*k, **script, envp);
     }
     if (reply.exit_code != 0) return say(k->path, reply.message, reply.exit_code);
     if (reply.native)
       return say(k->path, "loop: a native program was sent to scarlet-shim by a binfmt_misc entry (see scarlet-dispatch status)", 126);
     if (k->secure && !reply.uses_binary_fd)
       return say(k->path, "setuid program, but its runtime takes a path that could be swapped: refused", 126);
+    if (!reach_program_without_dev_fd(reply, *k, fd.get()))
+      return say(k->path, "its runtime opens the program as /dev/fd/N, and this root has no /dev/fd (mount /proc in it)", 126);
     exec_plan(reply, *k, fd.get(), runtime.get(), envp);
     // A cached decision can outlive its runtime (a package removed it);
     // decide once more here before giving up.

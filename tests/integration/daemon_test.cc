@@ -6,7 +6,9 @@
 #include <nlohmann/json.hpp>
 
 #include "integration/paths.h"
+#include "support/registry_copy.h"
 #include "support/sandbox.h"
+#include "support/user_copy.h"
 #include "support/temp_dir.h"
 
 using namespace scarlet::test;
@@ -26,6 +28,9 @@ ours() { ls /proc/sys/fs/binfmt_misc | grep -c '^scarlet-'; }
 
 TEST_CASE("daemon: mounts binfmt_misc when nothing is mounted, and removes its entries on stop", "[daemon]") {
   TempDir t;
+  // Outside a sandbox: no kernel routes, whose sysroot links would go into
+  // the host's /etc (sysroot_link.h).
+  RegistryCopy shim(kRegistry, through_shim(kRegistry));
   RunResult r = run({"unshare", "--user", "--map-root-user", "--mount", "/bin/sh", "-c", R"SH(
 ls /proc/sys/fs/binfmt_misc | wc -l
 $CLI --registry $REGISTRY --run-dir $T daemon 2>$T/log &
@@ -34,7 +39,7 @@ for i in $(seq 1 50); do [ -S $T/socket ] && break; sleep 0.1; done
 ls /proc/sys/fs/binfmt_misc | grep -c '^scarlet-'
 kill -TERM $d; wait $d; echo "exit=$?"
 ls /proc/sys/fs/binfmt_misc | grep -c '^scarlet-'
-)SH"}, "", {"CLI=" + kCli, "REGISTRY=" + kRegistry, "T=" + t.path()});
+)SH"}, "", {"CLI=" + kCli, "REGISTRY=" + shim.path, "T=" + t.path()});
   INFO(r.err);
   std::istringstream out(r.out);
   int before, during, after;
@@ -62,7 +67,7 @@ echo '=== left'; ls $B | grep -v -e register -e status
   REQUIRE(others.size() == 1);  // someone-else's extension overlaps nothing of ours
   CHECK(others[0]["name"] == "qemu-aarch64");
   CHECK(others[0]["interpreter"] == "/usr/bin/qemu-aarch64-static");
-  CHECK(others[0]["overlaps"] == nlohmann::json::array({"scarlet-elf-aarch64"}));
+  CHECK(others[0]["overlaps"] == nlohmann::json::array({"scarlet-elf.aarch64"}));
   CHECK(s["left"] == "qemu-aarch64\nsomeone-else\n");  // ours are gone, theirs stay
 }
 
@@ -92,13 +97,14 @@ echo "=== after SIGHUP"; $CLI status --json | grep -o '"reloads": [0-9]*'; ls /p
 
 TEST_CASE("daemon: --keep-entries leaves the entries when it stops", "[daemon]") {
   TempDir t;
+  RegistryCopy shim(kRegistry, through_shim(kRegistry));  // outside a sandbox: as above
   RunResult r = run({"unshare", "--user", "--map-root-user", "--mount", "/bin/sh", "-c", R"SH(
 $CLI --registry $REGISTRY --run-dir $T daemon --keep-entries 2>$T/log &
 d=$!
 for i in $(seq 1 50); do [ -S $T/socket ] && break; sleep 0.1; done
 kill -TERM $d; wait $d
 ls /proc/sys/fs/binfmt_misc | grep -c '^scarlet-'
-)SH"}, "", {"CLI=" + kCli, "REGISTRY=" + kRegistry, "T=" + t.path()});
+)SH"}, "", {"CLI=" + kCli, "REGISTRY=" + shim.path, "T=" + t.path()});
   CHECK(std::stoi(r.out) > 30);
 }
 
@@ -121,8 +127,9 @@ TEST_CASE("sandbox: returns CMD's exit status, for root and for an ordinary user
   CHECK(root.exit_code == 7);
   RunResult killed = in_sandbox(kCli, kRegistry, "kill -TERM $$", "", kEnv);
   CHECK(killed.exit_code == 128 + 15);
-  RunResult user = run({"setpriv", "--reuid=1000", "--regid=1000", "--clear-groups", kCli, "--registry", kRegistry, "sandbox",
-                        "--", "/bin/sh", "-c", "id -u; " + kExamples + "/elf/hello-ppc64le-static | head -n 1; exit 3"});
+  UserCopy copy(kBinaryDir);  // wherever the checkout is, the user can run these
+  RunResult user = run({"setpriv", "--reuid=1000", "--regid=1000", "--clear-groups", copy.cli(), "--registry", copy.registry(),
+                        "sandbox", "--", "/bin/sh", "-c", "id -u; " + copy.examples() + "/elf/hello-ppc64le-static | head -n 1; exit 3"});
   INFO(user.err);
   CHECK(user.out == "0\nhello from elf:ppc64le\n");
   CHECK(user.exit_code == 3);
@@ -131,7 +138,8 @@ TEST_CASE("sandbox: returns CMD's exit status, for root and for an ordinary user
 }
 
 TEST_CASE("daemon: decisions are cached until the file changes", "[daemon]") {
-  RunResult r = in_sandbox(kCli, kRegistry, R"SH(
+  RegistryCopy shim(kRegistry, through_shim(kRegistry));
+  RunResult r = in_sandbox(kCli, shim.path, R"SH(
 cp $EXAMPLES/elf/hello-aarch64-static $T/prog
 counters() { echo "=== counters $1"; $CLI status --json; }
 counters start

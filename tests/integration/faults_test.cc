@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "integration/paths.h"
+#include "support/registry_copy.h"
 #include "support/sandbox.h"
 #include "support/temp_dir.h"
 
@@ -42,7 +43,8 @@ int lines(const std::string& text) { return static_cast<int>(std::count(text.beg
 }  // namespace
 
 TEST_CASE("faults: the daemon killed mid-run costs no exec", "[faults]") {
-  RunResult r = in_sandbox(kCli, kRegistry, kPrelude + R"SH(
+  RegistryCopy shim(kRegistry, through_shim(kRegistry));  // foreign ELF through the shim and daemon
+  RunResult r = in_sandbox(kCli, shim.path, kPrelude + R"SH(
 pid=$(daemon_pid); [ -n "$pid" ] || echo "no daemon pid"
 # Four exec loops at once; each goes on until it has run 20 execs after the kill.
 worker() {
@@ -79,7 +81,8 @@ state=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' /proc/$pid/status 2>/dev/null
 }
 
 TEST_CASE("faults: a stopped daemon costs each exec at most the shim's deadline", "[faults]") {
-  RunResult r = in_sandbox(kCli, kRegistry, kPrelude + R"SH(
+  RegistryCopy shim(kRegistry, through_shim(kRegistry));  // foreign ELF through the shim and daemon
+  RunResult r = in_sandbox(kCli, shim.path, kPrelude + R"SH(
 pid=$(daemon_pid)
 kill -STOP $pid
 start=$(date +%s%N)
@@ -111,7 +114,7 @@ TEST_CASE("faults: 20 reloads, valid and invalid alternating, during 300 execs c
   auto good = [](const std::string& echo, const std::string& flags) {
     return R"({"version": 1, "rules": [{"name": "bench", "magic": "SCARLETB"}],
       "formats": {"rule:bench": {"runtimes": [{"path": "/bin/echo", "args": [")" + echo + R"(", "{args}"]}]},
-                  "elf:aarch64": {"flags": ")" + flags + R"("}}})";
+                  "elf:aarch64": {"direct": false, "flags": ")" + flags + R"("}}})";
   };
   const std::string bad = R"({"version": 1, "formats": {"jar": {"runtimes": [{"path": "relative/java"}]}}})";
   dir.write("good-a.json", good("bench-a", "POF"));
@@ -141,9 +144,9 @@ for i in $(seq 1 20); do
   fi
   # After an invalid reload, the previous registry stays in force.
   [ "$($T/bench.prog x)" = "bench-$in_force x" ] || echo "reload $i: $($T/bench.prog x), not registry $in_force"
-  flags=$(sed -n 's/^flags: //p' /proc/sys/fs/binfmt_misc/scarlet-elf-aarch64)
+  flags=$(sed -n 's/^flags: //p' /proc/sys/fs/binfmt_misc/scarlet-elf.aarch64)
   { [ $in_force = a ] && [ "$flags" = POF ]; } || { [ $in_force = b ] && [ "$flags" = PF ]; } ||
-    echo "reload $i: scarlet-elf-aarch64 has flags '$flags' under registry $in_force"
+    echo "reload $i: scarlet-elf.aarch64 has flags '$flags' under registry $in_force"
   sleep 0.1
 done
 touch $T/reloads-done
@@ -171,10 +174,10 @@ TEST_CASE("faults: entries removed or flushed by someone else come back within 2
   RunResult r = in_sandbox(kCli, kRegistry, R"SH(
 B=/proc/sys/fs/binfmt_misc
 wait_for() { for i in $(seq 1 20); do [ -e $B/$1 ] && return 0; sleep 0.1; done; return 1; }
-echo -1 > $B/scarlet-elf-aarch64
-wait_for scarlet-elf-aarch64 && echo "one entry restored"
+echo -1 > $B/scarlet-elf.aarch64
+wait_for scarlet-elf.aarch64 && echo "one entry restored"
 echo -1 > $B/status
-wait_for scarlet-elf-s390x && wait_for scarlet-jar && echo "flushed table restored"
+wait_for scarlet-elf.s390x && wait_for scarlet-jar && echo "flushed table restored"
 $EXAMPLES/elf/hello-s390x-static x | head -n 1
 sleep 0.2
 grep -c 'removed by someone else' $SCARLET_RUNDIR/daemon.log
@@ -183,4 +186,36 @@ grep -c 'removed by someone else' $SCARLET_RUNDIR/daemon.log
   auto lines = r.out;
   CHECK(lines.starts_with("one entry restored\nflushed table restored\nhello from elf:s390x\n"));
   CHECK(std::stoi(lines.substr(lines.rfind("s390x\n") + 6)) >= 40);  // the log says so, entry by entry
+}
+
+TEST_CASE("faults: an entry's interpreter replaced on disk is registered again within 2 s", "[faults]") {
+  // What a package upgrade does: a new file renamed over the old one. With F
+  // the kernel holds the file it opened at registration; the daemon must
+  // register the entry again, or the kernel would go on running the old one.
+  // Interpreters that are programs (a script's own interpreter would read the
+  // new file by path): v1 echoes what it gets (the path and argv[0], P), v2
+  // prints its first argument alone.
+  TempDir dir;
+  dir.write("interp", read_file("/bin/echo"), 0755);
+  RegistryCopy reg(kRegistry, R"({"version": 1, "rules": [{"name": "pinned", "magic": "PINNED"}],
+    "formats": {"rule:pinned": {"runtimes": [{"path": ")" + dir.path() + R"(/interp",
+      "direct": {"interpreter": ")" + dir.path() + R"(/interp"}}]}}})");
+  RunResult r = in_sandbox(kCli, reg.path, R"SH(
+printf PINNED > $T/prog; chmod +x $T/prog
+echo "=== route"; grep -x "interpreter $D/interp" /proc/sys/fs/binfmt_misc/scarlet-rule.pinned
+echo "=== before"; $T/prog
+cp /usr/bin/printf $D/interp.new; mv -f $D/interp.new $D/interp
+start=$(date +%s%N)
+while [ "$($T/prog)" != $T/prog ] && [ $(( ($(date +%s%N) - start) / 1000000 )) -lt 3000 ]; do sleep 0.05; done
+echo "=== after"; $T/prog; echo; echo "ms=$(( ($(date +%s%N) - start) / 1000000 ))"
+grep -c 'was replaced (an upgrade?); registered its 1 entries again' $SCARLET_RUNDIR/daemon.log
+)SH", "", {"D=" + dir.path()});
+  INFO(r.out << r.err);
+  auto s = sections(r.out);
+  CHECK(s["route"] == "interpreter " + dir.path() + "/interp\n");
+  const std::string prog = s["before"].substr(0, s["before"].find(' '));
+  CHECK(s["before"] == prog + " " + prog + "\n");
+  REQUIRE(s["after"].starts_with(prog + "\nms="));
+  CHECK(std::stoi(s["after"].substr(prog.size() + 4)) <= 2000);
+  CHECK(s["after"].ends_with("\n1\n"));
 }

@@ -16,13 +16,14 @@
 #include <nlohmann/json.hpp>
 
 #include "integration/paths.h"
+#include "support/registry_copy.h"
 #include "support/sandbox.h"
+#include "support/user_copy.h"
 
 using namespace scarlet::test;
 
 namespace {
 
-const std::vector<std::string> kEnv = {"EXAMPLES=" + kExamples, "HOSTILE=" + kBinaryDir + "/bin/scarlet-hostile"};
 
 // Peak RSS may grow by at most this much under the attack. Each held
 // connection costs its Asio socket, timer and strand (well under 1 KiB) plus
@@ -41,7 +42,9 @@ long kib_after(const std::string& text, const std::string& key) {
 }  // namespace
 
 TEST_CASE("hostile: 360 misbehaving clients per uid cost no exec and bounded memory", "[hostile]") {
-  RunResult r = in_sandbox(kCli, kRegistry, R"SH(
+  UserCopy copy(kBinaryDir);  // uid 1000 runs the hostile client
+  RegistryCopy shim(kRegistry, through_shim(kRegistry));  // every exec asks the daemon
+  RunResult r = in_sandbox(kCli, shim.path, R"SH(
 pid=$($CLI status --json | sed -n 's/^  "pid": \([0-9]*\),$/\1/p')
 echo "=== before"; grep VmHWM /proc/$pid/status
 setpriv --reuid=1000 --regid=1000 --clear-groups $HOSTILE $SCARLET_RUNDIR/socket 60 300 20 20 20 > $T/user.out & user=$!
@@ -60,7 +63,7 @@ kill $user $root; wait
 echo "=== after"; grep VmHWM /proc/$pid/status
 echo "=== same daemon"; [ "$($CLI status --json | sed -n 's/^  "pid": \([0-9]*\),$/\1/p')" = "$pid" ] && echo yes
 echo "=== status"; $CLI status --json
-)SH", "", kEnv);
+)SH", "", {"EXAMPLES=" + kExamples, "HOSTILE=" + copy.hostile()});
   INFO(r.out << r.err);
   auto s = sections(r.out);
   CHECK(s["execs"] == "    120 ok\n");

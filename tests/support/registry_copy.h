@@ -10,6 +10,11 @@
 
 namespace scarlet::test {
 
+// A drop-in that keeps every ELF format of `base` on the shim ("direct":
+// false), for tests of the shim and the daemon that use foreign ELF
+// programs; by default the kernel starts their emulator itself (route.h).
+std::string through_shim(const std::string& base);
+
 struct RegistryCopy {
   TempDir dir;
   std::string path;

@@ -27,3 +27,14 @@ TEST_CASE("match_spec: magic under mask at offset, and exact extensions", "[matc
   CHECK_FALSE(e.matches({}, "dir.com/hello"));
   CHECK_FALSE(MatchSpec{}.matches(as_bytes("x"), "x"));
 }
+
+TEST_CASE("match_spec: overlapping matches", "[match_spec]") {
+  MatchSpec mz{"MZ", "", 0, ""};
+  CHECK(overlaps(mz, {"MZ\x90", "", 0, ""}));
+  CHECK_FALSE(overlaps(mz, {"PK", "", 0, ""}));
+  CHECK(overlaps({"\x7f" "ELF\x02", "\xff\xff\xff\xff\x00", 0, ""}, {"\x7f" "ELF\x01", "", 0, ""}));  // masked byte
+  CHECK(overlaps({"ELF", "", 1, ""}, {"\x7f" "E", "", 0, ""}));   // offsets line up
+  CHECK_FALSE(overlaps({"ELF", "", 1, ""}, {"\x7f" "X", "", 0, ""}));
+  CHECK(overlaps({"", "", 0, "com"}, {"", "", 0, "com"}));
+  CHECK_FALSE(overlaps({"", "", 0, "com"}, mz));
+}

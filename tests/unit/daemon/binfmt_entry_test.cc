@@ -59,17 +59,6 @@ TEST_CASE("binfmt_entry: the kernel's view is compared after normalizing", "[bin
   CHECK_FALSE(same_registration(wanted, shown));
 }
 
-TEST_CASE("binfmt_entry: overlapping matches", "[binfmt]") {
-  MatchSpec mz{"MZ", "", 0, ""};
-  CHECK(overlaps(mz, {"MZ\x90", "", 0, ""}));
-  CHECK_FALSE(overlaps(mz, {"PK", "", 0, ""}));
-  CHECK(overlaps({"\x7f" "ELF\x02", "\xff\xff\xff\xff\x00", 0, ""}, {"\x7f" "ELF\x01", "", 0, ""}));  // masked byte
-  CHECK(overlaps({"ELF", "", 1, ""}, {"\x7f" "E", "", 0, ""}));   // offsets line up
-  CHECK_FALSE(overlaps({"ELF", "", 1, ""}, {"\x7f" "X", "", 0, ""}));
-  CHECK(overlaps({"", "", 0, "com"}, {"", "", 0, "com"}));
-  CHECK_FALSE(overlaps({"", "", 0, "com"}, mz));
-}
-
 TEST_CASE("binfmt_entry: one entry per kernel match of every enabled foreign format", "[binfmt]") {
   HostAbi host({"elf:x86_64"});
   RegistryFile f{"r.json", R"({"version": 1, "rules": [{"name": "grab", "magic": "GRAB"}, {"name": "ok", "magic": "OKAY"}],
@@ -80,15 +69,17 @@ TEST_CASE("binfmt_entry: one entry per kernel match of every enabled foreign for
       "rule:grab": {"runtimes": []}, "rule:ok": {"flags": "PC", "runtimes": []}}})"};
   auto reg = Registry::parse(std::span(&f, 1), {builtin_formats(host), host.formats(), {}});
   REQUIRE(reg.ok());
-  Plan p = plan_entries(*reg, host.formats(), "/shim", {{"a program", "GRAB and more"}});
+  Dispatcher dispatcher(std::make_shared<const Registry>(*reg), host, TrustPolicy{});
+  Plan p = plan_entries(*reg, host.formats(), plan_routes(dispatcher, host.formats(), "/shim", TrustPolicy{}),
+                        {{"a program", "GRAB and more"}});
   REQUIRE(p.entries.size() == 3);
   CHECK(p.entries[0].entry.name == "scarlet-msdos");
   CHECK(p.entries[1].entry.name == "scarlet-msdos-2");
   CHECK(p.entries[1].entry.match.extension == "com");
-  CHECK(p.entries[2].entry.name == "scarlet-rule-ok");
+  CHECK(p.entries[2].entry.name == "scarlet-rule.ok");
   CHECK(p.entries[2].entry.flags == "POC");  // as the kernel will show it
   REQUIRE(p.refused.size() == 1);
-  CHECK(p.refused[0].name == "scarlet-rule-grab");
+  CHECK(p.refused[0].name == "scarlet-rule.grab");
   CHECK(p.refused[0].reason == "its magic matches a program");
   CHECK(p.idle == std::vector<std::string>{"elf:x86_64", "jar"});
 }
