@@ -53,6 +53,12 @@ const Sections kContainerPrograms = {
     {"stdin", "piped\nrc=0\n"},
 };
 
+const Sections kMidway = {
+    {"before", "Hello, world!\nrc=0\n"},
+    {"after", "Hello, world!\nrc=0\n"},
+    {"shell after", "aarch64\nchild\nrc=0\n"},
+};
+
 const Sections kHostDynamic = {{"host dynamic", "Hello, world!\nrc=0\n"}};
 
 }  // namespace
@@ -78,6 +84,11 @@ TEST_CASE("containers: a container without /proc runs them too", "[container]") 
   for (const char* mode : kModes) check_case("scarlet", mode, "container_noproc", kContainerPrograms);
 }
 
+TEST_CASE("containers: a container's shell keeps running foreign programs after the daemon is killed",
+          "[container]") {
+  check_case("scarlet", "running", "container_midway", kMidway);
+}
+
 TEST_CASE("containers: a dynamic arm64 program on the host finds the cross sysroot", "[container]") {
   for (const char* mode : kModes) check_case("scarlet", mode, "host_dynamic", kHostDynamic);
 }
@@ -92,6 +103,7 @@ TEST_CASE("containers (stock baseline): qemu-user-static's own entry runs every 
   check_case("stock", "running", "buildkit_probe", kProbe);
   check_case("stock", "running", "container", kContainerPrograms);
   check_case("stock", "running", "container_noproc", kContainerPrograms);
+  check_case("stock", "running", "container_midway", kMidway);
 }
 
 TEST_CASE("containers (stock baseline): qemu-user-static's own entry fails the host's dynamic program",

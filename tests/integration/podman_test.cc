@@ -23,6 +23,7 @@ const std::map<std::string, std::string> kExpected = {
     {"run exit status", "rc=7\n"},
     {"run stdin and argv0", "hello from elf:aarch64\nargv0=probe\narg1=[-]\nin\nrc=11\n"},
     {"exec", "aarch64\nHello, world!\nrc=0\n"},
+    {"exec after the daemon is killed", "hello from elf:aarch64\nargv0=probe\narg1=[-]\nin\nrc=11\n"},
     {"build", "rc=0\n"},
     {"built image", "aarch64\nHello, world!\nrc=0\n"},
     {"leftovers", ""},

@@ -16,7 +16,7 @@
 
 binfmt=/proc/sys/fs/binfmt_misc
 
-daemon_pid() { "$CLI" status --json | sed -n 's/^  "pid": \([0-9]*\),$/\1/p'; }
+daemon_pid() { "$CLI" status --json 2>/dev/null | sed -n 's/^  "pid": \([0-9]*\),$/\1/p'; }
 
 # Waits until process $1 has exited (the sandbox reaps it only at the end).
 wait_exit() {
@@ -26,12 +26,14 @@ wait_exit() {
 # daemon_mode running|killed|stopped|frozen: leaves the sandbox's daemon
 # running, SIGKILLed, stopped as `systemctl stop` does (SIGTERM) or frozen
 # (SIGSTOP, as a daemon stuck or still restarting; thawed by `cleanup`).
+# Where no daemon answers (stock entries, or gone already) there is nothing to do.
 daemon_mode() {
+  pid=$(daemon_pid)
   case $1 in
     running) ;;
-    killed) pid=$(daemon_pid); kill -KILL "$pid"; wait_exit "$pid" ;;
-    stopped) pid=$(daemon_pid); kill -TERM "$pid"; wait_exit "$pid" ;;
-    frozen) pid=$(daemon_pid); kill -STOP "$pid"; frozen_pid=$pid ;;
+    killed) if [ -n "$pid" ]; then kill -KILL "$pid"; wait_exit "$pid"; fi ;;
+    stopped) if [ -n "$pid" ]; then kill -TERM "$pid"; wait_exit "$pid"; fi ;;
+    frozen) if [ -n "$pid" ]; then kill -STOP "$pid"; frozen_pid=$pid; fi ;;
     *) echo "daemon_mode: $1?" >&2; return 2 ;;
   esac
 }
@@ -161,6 +163,21 @@ case_container() {
 case_container_noproc() {
   R=$T/root; fresh_root "$R"
   container "$R" noproc "$container_programs"
+}
+
+# A container's shell runs a program, the daemon is killed, and it runs
+# more: a container outliving a daemon restart (a package upgrade, a crash).
+# The two fifos sit in the container's root, where both sides see them.
+case_container_midway() {
+  R=$T/root; fresh_root "$R"; mkfifo "$R/ready" "$R/go"
+  container "$R" proc '
+echo "=== before"; /usr/bin/hello 2>&1; echo "rc=$?"
+echo ready >/ready; read -r _ </go
+echo "=== after"; /usr/bin/hello 2>&1; echo "rc=$?"
+echo "=== shell after"; /bin/sh -c "/bin/uname -m; /bin/busybox echo child" 2>&1; echo "rc=$?"
+' &
+  read -r _ <"$R/ready"; daemon_mode killed; echo go >"$R/go"
+  wait
 }
 
 # --- the host ----------------------------------------------------------------
