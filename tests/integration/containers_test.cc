@@ -45,6 +45,7 @@ const Sections kChrootPrograms = {
 const Sections kProbe = {{"probe", "rc=0\n"}, {"output", "probed\nrc=0\n"}};
 
 const Sections kContainerPrograms = {
+    {"isolation", "pid 1, SCARLET_RUNDIR=\n"},  // nothing of the host's but what the kernel hands over
     {"static", "static\nrc=0\n"},
     {"dynamic", "Hello, world!\nrc=0\n"},
     {"applet", "/etc\nrc=0\n"},

@@ -66,6 +66,9 @@ use_entries() {
       pid=$(daemon_pid); kill -TERM "$pid"; wait_exit "$pid"
       for e in "$binfmt"/scarlet-*; do [ -e "$e" ] && echo -1 >"$e"; done
       stock_register_line /usr/share/binfmts/qemu-aarch64 >"$binfmt/register"
+      # As Debian ships qemu-user-static: nothing in its interp prefix
+      # /etc/qemu-binfmt (which another tool may have filled on this host).
+      if [ -d /etc/qemu-binfmt ]; then mount -t tmpfs -o ro,size=4k none /etc/qemu-binfmt; fi
       ;;
     *) echo "use_entries: $1?" >&2; return 2 ;;
   esac
@@ -147,6 +150,10 @@ exec "/.old$hb" sh -c "/.old$hb umount -l /.old; cd /; $script"
 # What runs inside: builtins of the host busybox's shell and full paths (so
 # that every program named here is the container's own, exec'd for real).
 container_programs='
+echo "=== isolation"; echo "pid $$, SCARLET_RUNDIR=${SCARLET_RUNDIR:-}"
+for p in /.old/usr /usr/bin/qemu-aarch64-static /usr/libexec/qemu-binfmt /etc/scarlet-dispatch /run /tmp/scarlet-sandbox-*; do
+  if [ -e "$p" ]; then echo "visible: $p"; fi
+done
 echo "=== static"; /bin/busybox echo static 2>&1; echo "rc=$?"
 echo "=== dynamic"; /usr/bin/hello 2>&1; echo "rc=$?"
 echo "=== applet"; /bin/ls -d /etc 2>&1; echo "rc=$?"
