@@ -41,7 +41,7 @@ daemon_mode() {
 # The register line Debian's update-binfmts writes for a /usr/share/binfmts file.
 stock_register_line() {
   sed -n 's/^\([a-z_]*\) \(.*\)$/\1=\2/p' "$1" | {
-    name=$(basename "$1") offset=0 magic= mask= interp= flags=
+    name=$(basename "$1") offset=0 magic='' mask='' interp='' flags=
     while IFS='=' read -r key value; do
       case $key in
         interpreter) interp=$value ;;
@@ -149,6 +149,7 @@ exec "/.old$hb" sh -c "/.old$hb umount -l /.old; cd /; $script"
 
 # What runs inside: builtins of the host busybox's shell and full paths (so
 # that every program named here is the container's own, exec'd for real).
+# shellcheck disable=SC2016 # expanded by the container's shell
 container_programs='
 echo "=== isolation"; echo "pid $$, SCARLET_RUNDIR=${SCARLET_RUNDIR:-}"
 for p in /.old/usr /usr/bin/qemu-aarch64-static /usr/libexec/qemu-binfmt /etc/scarlet-dispatch /run /tmp/scarlet-sandbox-*; do
