@@ -7,6 +7,7 @@
 // The same functions run against Debian's own qemu-user-static entry too
 // ("stock baseline"): that is what proves each case's harness.
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "integration/paths.h"
 #include "support/sandbox.h"
@@ -26,6 +27,10 @@ const std::vector<std::string> kEnv = {
 // table and the daemon in `mode`; checks every section it prints.
 void check_case(const std::string& entries, const std::string& mode, const std::string& name,
                 const Sections& expected) {
+  {
+    INFO("no arm64 root in " << kArm64Rootfs << ": ctest builds it first (containers/build-arm64-rootfs)");
+    REQUIRE(std::filesystem::exists(kArm64Rootfs + "/rootfs/bin/busybox"));
+  }
   RunResult r = in_sandbox(kCli, kRegistry,
                            ". \"$CASES\"; use_entries " + entries + " && daemon_mode " + mode + " && case_" + name +
                                "; cleanup",
