@@ -18,10 +18,9 @@ namespace {
 
 using Sections = std::map<std::string, std::string>;
 
-const std::vector<std::string> kEnv = {
-    "CASES=" + kSourceDir + "/tests/integration/containers/cases.sh", "ROOTFS=" + kArm64Rootfs,
-    "PROBE=" + kExamples + "/elf/hello-aarch64-static",
-    "HOST_BUSYBOX=" + kSamplesDir + "/amd64/busybox-static/bin/busybox"};
+const std::vector<std::string> kEnv = {"CASES=" + kSourceDir + "/tests/integration/containers/cases.sh",
+                                       "ROOTFS=" + kArm64Rootfs, "PROBE=" + kExamples + "/elf/hello-aarch64-static",
+                                       "HOST_BUSYBOX=" + kSamplesDir + "/amd64/busybox-static/bin/busybox"};
 
 // Runs case_NAME of cases.sh with `entries` (scarlet|stock) in the kernel's
 // table and the daemon in `mode`; checks every section it prints.
@@ -31,10 +30,9 @@ void check_case(const std::string& entries, const std::string& mode, const std::
     INFO("no arm64 root in " << kArm64Rootfs << ": ctest builds it first (containers/build-arm64-rootfs)");
     REQUIRE(std::filesystem::exists(kArm64Rootfs + "/rootfs/bin/busybox"));
   }
-  RunResult r = in_sandbox(kCli, kRegistry,
-                           ". \"$CASES\"; use_entries " + entries + " && daemon_mode " + mode + " && case_" + name +
-                               "; cleanup",
-                           "", kEnv);
+  RunResult r = in_sandbox(
+      kCli, kRegistry,
+      ". \"$CASES\"; use_entries " + entries + " && daemon_mode " + mode + " && case_" + name + "; cleanup", "", kEnv);
   INFO("entries " << entries << ", daemon " << mode << "; stderr:\n" << r.err);
   CHECK(sections_text(sections(r.out), expected) == sections_text(expected, expected));
 }
@@ -81,8 +79,7 @@ TEST_CASE("containers: BuildKit's probe, one static program alone in an empty ch
   for (const char* mode : kModes) check_case("scarlet", mode, "buildkit_probe", kProbe);
 }
 
-TEST_CASE("containers: a container with its own /proc runs static, dynamic, applet and shell programs",
-          "[container]") {
+TEST_CASE("containers: a container with its own /proc runs static, dynamic, applet and shell programs", "[container]") {
   for (const char* mode : kModes) check_case("scarlet", mode, "container", kContainerPrograms);
 }
 
@@ -90,8 +87,7 @@ TEST_CASE("containers: a container without /proc runs them too", "[container]") 
   for (const char* mode : kModes) check_case("scarlet", mode, "container_noproc", kContainerPrograms);
 }
 
-TEST_CASE("containers: a container's shell keeps running foreign programs after the daemon is killed",
-          "[container]") {
+TEST_CASE("containers: a container's shell keeps running foreign programs after the daemon is killed", "[container]") {
   check_case("scarlet", "running", "container_midway", kMidway);
 }
 
@@ -115,6 +111,7 @@ TEST_CASE("containers (stock baseline): qemu-user-static's own entry runs every 
 TEST_CASE("containers (stock baseline): qemu-user-static's own entry fails the host's dynamic program",
           "[container][stock]") {
   check_case("stock", "running", "host_dynamic",
-             {{"host dynamic", "aarch64-binfmt-P: Could not open '/lib/ld-linux-aarch64.so.1': "
-                               "No such file or directory\nrc=255\n"}});
+             {{"host dynamic",
+               "aarch64-binfmt-P: Could not open '/lib/ld-linux-aarch64.so.1': "
+               "No such file or directory\nrc=255\n"}});
 }

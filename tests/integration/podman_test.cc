@@ -4,7 +4,8 @@
 // does it all, and runs by hand too). The same script against Debian's own
 // qemu-user-static entry ("stock baseline") proves the harness.
 #include <catch2/catch.hpp>
-
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "integration/paths.h"
@@ -29,8 +30,23 @@ const std::map<std::string, std::string> kExpected = {
     {"leftovers", ""},
 };
 
+// Where podman, buildah, crun and CNI keep state by default: none of them
+// may appear on the host (podman-arm64 points or mounts each elsewhere).
+std::vector<std::string> host_state_paths() {
+  std::vector<std::string> paths = {"/run/containers", "/run/libpod", "/run/crun",           "/var/lib/containers",
+                                    "/var/lib/cni",    "/etc/cni",    "/dev/shm/libpod_lock"};
+  if (const char* home = std::getenv("HOME")) {
+    paths.push_back(std::string(home) + "/.config/containers");
+    paths.push_back(std::string(home) + "/.local/share/containers");
+  }
+  return paths;
+}
+
 // Runs podman-arm64 with `entries` (scarlet|stock) and the daemon in `mode`.
 void check_podman(const std::string& entries, const std::string& mode) {
+  std::vector<std::string> absent;
+  for (const auto& p : host_state_paths())
+    if (!std::filesystem::exists(p)) absent.push_back(p);
   RunResult r = in_sandbox(kCli, kRegistry, "\"$PODMAN_ARM64\" " + entries + " " + mode, "",
                            {"PODMAN_ARM64=" + kSourceDir + "/tests/integration/podman/podman-arm64",
                             "ROOTFS=" + kArm64Rootfs, "PROBE=" + kExamples + "/elf/hello-aarch64-static"});
@@ -39,6 +55,10 @@ void check_podman(const std::string& entries, const std::string& mode) {
     return;
   }
   INFO("entries " << entries << ", daemon " << mode << "; stderr:\n" << r.err);
+  for (const auto& p : absent) {
+    INFO("written on the host: " << p);
+    CHECK(!std::filesystem::exists(p));
+  }
   CHECK(r.exit_code == 0);
   CHECK(sections_text(sections(r.out), kExpected) == sections_text(kExpected, kExpected));
 }
