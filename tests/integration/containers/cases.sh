@@ -62,9 +62,10 @@ use_entries() {
   case $1 in
     scarlet) ;;
     stock)
-      # Stopped cleanly, the daemon removes its entries; drop any left over.
-      pid=$(daemon_pid); kill -TERM "$pid"; wait_exit "$pid"
-      for e in "$binfmt"/scarlet-*; do [ -e "$e" ] && echo -1 >"$e"; done
+      # No daemon, and nothing in the (private) table but Debian's entry,
+      # whatever the daemon leaves behind when it stops.
+      daemon_mode stopped
+      echo -1 >"$binfmt/status"
       stock_register_line /usr/share/binfmts/qemu-aarch64 >"$binfmt/register"
       # As Debian ships qemu-user-static: nothing in its interp prefix
       # /etc/qemu-binfmt (which another tool may have filled on this host).
