@@ -60,7 +60,8 @@ stock_register_line() {
 # use_entries scarlet|stock (refused outside a user namespace of our own:
 # the table written here must be a private one, never the host's)
 use_entries() {
-  if [ "$(readlink /proc/self/ns/user)" = "$(readlink /proc/1/ns/user 2>/dev/null)" ]; then
+  # 4026531837 (PROC_USER_INIT_INO): the kernel's number for the initial user namespace
+  if [ "$(readlink /proc/self/ns/user)" = "user:[4026531837]" ]; then
     echo "use_entries: not in a sandbox's user namespace; refusing to touch this binfmt_misc table" >&2
     return 2
   fi
