@@ -30,4 +30,14 @@ std::map<std::string, std::string> sections(const std::string& out) {
   return result;
 }
 
+std::string sections_text(const std::map<std::string, std::string>& all,
+                          const std::map<std::string, std::string>& wanted) {
+  std::string text;
+  for (const auto& [name, _] : wanted) {
+    auto it = all.find(name);
+    text += "=== " + name + "\n" + (it == all.end() ? "(missing)\n" : it->second);
+  }
+  return text;
+}
+
 }  // namespace scarlet::test

@@ -18,4 +18,9 @@ RunResult in_sandbox(const std::string& cli, const std::string& registry, const 
 // Splits "=== name" sections of a script's output: name -> the lines after it.
 std::map<std::string, std::string> sections(const std::string& out);
 
+// The sections of `all` that `wanted` names, printed back as "=== name" and
+// their lines: one string to compare (and show) a script's whole answer.
+std::string sections_text(const std::map<std::string, std::string>& all,
+                          const std::map<std::string, std::string>& wanted);
+
 }  // namespace scarlet::test
