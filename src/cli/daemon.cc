@@ -65,7 +65,7 @@ int run_daemon(const Options& global, const DaemonOptions& o) {
   so.run_dir = global.run_dir;
   so.shim = o.shim.empty() ? default_shim() : o.shim;
   so.binfmt_dir = o.no_binfmt ? "" : o.binfmt_dir;
-  so.keep_entries = o.keep_entries;
+  so.remove_entries = o.remove_entries;
   so.cache_entries = o.cache_entries;
   auto notify = [](const std::string& state) { sd_notify(0, state.c_str()); };
 

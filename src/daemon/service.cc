@@ -248,7 +248,7 @@ int Service::check_entries() {
 
 void Service::stop() {
   std::lock_guard lock(admin_);
-  if (options_.binfmt_dir.empty() || options_.keep_entries) return;
+  if (options_.binfmt_dir.empty() || !options_.remove_entries) return;
   binfmt::BinfmtTable table(options_.binfmt_dir);
   std::vector<std::string> problems;
   auto changes = table.sync({}, problems);

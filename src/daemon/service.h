@@ -46,7 +46,10 @@ struct ServiceOptions {
   std::string run_dir;         // socket and snapshot live here
   std::string shim;            // the interpreter our entries name
   std::string binfmt_dir;      // binfmt_misc instance; "" leaves the kernel alone
-  bool keep_entries = false;   // leave our entries registered on stop
+  // Remove our entries on stop. Off by default: kernel routes need no
+  // daemon and the shim decides alone, so foreign programs keep running
+  // while the daemon is stopped or restarting.
+  bool remove_entries = false;
   std::size_t cache_entries = 2048;  // 0 turns the cache off
 };
 
@@ -75,7 +78,7 @@ class Service {
   // Puts back entries someone else removed (returning how many), and keeps
   // the registry's precedence against other tools' entries.
   int check_entries();
-  // Removes our entries (unless keep_entries).
+  // Removes our entries (if remove_entries).
   void stop();
 
   // One request, one encoded reply frame (and for a decision, the runtime's

@@ -94,7 +94,7 @@ TEST_CASE("docs: bash completes subcommands, options and files", "[docs]") {
   CHECK(complete("scarlet-dispatch --re") == std::set<std::string>{"--registry"});
   CHECK(complete("scarlet-dispatch status --") == std::set<std::string>{"--json", "--help"});
   CHECK(complete("scarlet-dispatch daemon --log-level d") == std::set<std::string>{"debug"});
-  CHECK(complete("scarlet-dispatch daemon --keep").count("--keep-entries") == 1);
+  CHECK(complete("scarlet-dispatch daemon --remove").count("--remove-entries") == 1);
   CHECK(complete("scarlet-dispatch explain --j") == std::set<std::string>{"--json"});
   // Every daemon option --help shows is offered.
   auto offered = complete("scarlet-dispatch daemon --");

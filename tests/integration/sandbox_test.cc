@@ -34,21 +34,24 @@ std::string tagged_suid_registry(const std::string& tag) {
 TEST_CASE("sandbox: creates nothing in the host's file system, and its run directory is at the default path inside",
           "[sandbox]") {
   if (exists(kDefaultRunDir)) WARN("the host has " << kDefaultRunDir << ": only the inside is checked");
-  const bool host_had_run_dir = exists(kDefaultRunDir);
+  const bool host_had_run_dir = exists(kDefaultRunDir), host_had_sysroots = exists("/etc/qemu-binfmt");
   TempDir t;
   // The sandbox waits for the outside to look at the host while it runs.
   RunResult r = run({"/bin/sh", "-c", R"SH(
 $CLI --registry $REGISTRY sandbox -- sh -c '
   echo "=== inside"; ls '$RUN_DIR' | grep -cx socket
   echo "=== rest of /run"; ls -a /run | grep -v -x scarlet-dispatch > $T/inside
+  echo "=== sysroot links"; readlink /etc/qemu-binfmt/aarch64
   touch $T/started; while [ ! -e $T/looked ]; do sleep 0.05; done' &
 sandbox=$!
 for i in $(seq 1 100); do [ -e $T/started ] && break; sleep 0.1; done
 echo "=== outside"; [ -e $RUN_DIR ] && echo present || echo absent
+[ -e /etc/qemu-binfmt ] && echo present || echo absent
 ls -a /run | grep -v -x scarlet-dispatch > $T/outside
 touch $T/looked; wait $sandbox; echo "rc=$?"
 echo "=== same /run"; cmp $T/inside $T/outside && echo same
 echo "=== after"; [ -e $RUN_DIR ] && echo present || echo absent
+[ -e /etc/qemu-binfmt ] && echo present || echo absent
 )SH"},
                     "", {"CLI=" + kCli, "REGISTRY=" + kRegistry, "T=" + t.path(), "RUN_DIR=" + kDefaultRunDir});
   INFO(r.err);
@@ -56,9 +59,12 @@ echo "=== after"; [ -e $RUN_DIR ] && echo present || echo absent
   CHECK(s["inside"] == "1\n");
   CHECK(s["rest of /run"] == "");
   CHECK(s["same /run"] == "same\n");
-  if (!host_had_run_dir) {
-    CHECK(s["outside"] == "absent\nrc=0\n");
-    CHECK(s["after"] == "absent\n");
+  // The daemon linked the cross sysroot where qemu looks (sysroot_link.h), in
+  // the sandbox's own /etc/qemu-binfmt.
+  CHECK(s["sysroot links"] == "/usr/aarch64-linux-gnu\n");
+  if (!host_had_run_dir && !host_had_sysroots) {
+    CHECK(s["outside"] == "absent\nabsent\nrc=0\n");
+    CHECK(s["after"] == "absent\nabsent\n");
   }
 }
 
