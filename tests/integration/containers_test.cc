@@ -20,7 +20,8 @@ using Sections = std::map<std::string, std::string>;
 
 const std::vector<std::string> kEnv = {"CASES=" + kSourceDir + "/tests/integration/containers/cases.sh",
                                        "ROOTFS=" + kArm64Rootfs, "PROBE=" + kExamples + "/elf/hello-aarch64-static",
-                                       "HOST_BUSYBOX=" + kSamplesDir + "/amd64/busybox-static/bin/busybox"};
+                                       "HOST_BUSYBOX=" + kSamplesDir + "/amd64/busybox-static/bin/busybox",
+                                       "FORMATS=" + kExamples};
 
 // Runs case_NAME of cases.sh with `entries` (scarlet|stock) in the kernel's
 // table and the daemon in `mode`; checks every section it prints.
@@ -93,6 +94,19 @@ TEST_CASE("containers: a container's shell keeps running foreign programs after 
 
 TEST_CASE("containers: a dynamic arm64 program on the host finds the cross sysroot", "[container]") {
   for (const char* mode : kModes) check_case("scarlet", mode, "host_dynamic", kHostDynamic);
+}
+
+TEST_CASE("containers: formats only a module can tell are decided with nothing of ours in the container", "[container]") {
+  // No daemon answers in the container (its own network namespace), and no
+  // file of ours is there: the shim's built-in registry decides.
+  const std::string here = " in this root (no daemon or registry of scarlet-dispatch is reachable from it)\nrc=127\n";
+  for (const char* mode : {"running", "killed"}) {
+    check_case("scarlet", mode, "container_formats",
+               {{"/hello.jar", "scarlet: /hello.jar: jar program, but no runtime is installed (tried java)" + here},
+                {"/hello64.exe", "scarlet: /hello64.exe: pe:x86_64 program, but no runtime is installed (tried wine64, wine)" + here},
+                {"/HELLO.COM", "scarlet: /HELLO.COM: msdos program, but no runtime is installed (tried dosbox, dosbox-x)" + here}});
+    check_case("scarlet", mode, "container_own_java", {{"jar", "hello from jar\narg1=[x]\nrc=11\n"}});
+  }
 }
 
 // The harness, proved: Debian's qemu-user-static entry (P and F, the

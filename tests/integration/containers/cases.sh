@@ -145,7 +145,7 @@ container_init='
 set -e
 root=$1 proc=$2 hb=$3 script=$4
 hostname arm64-container
-mount --bind "$root" "$root"
+mount --rbind "$root" "$root"  # with what is mounted in it
 if [ "$proc" = proc ]; then mount -t proc proc "$root/proc"; fi
 mount -t tmpfs -o mode=755,size=64k dev "$root/dev"
 for d in null zero full random urandom; do touch "$root/dev/$d"; mount --bind "/dev/$d" "$root/dev/$d"; done
@@ -201,4 +201,29 @@ echo "=== shell after"; /bin/sh -c "/bin/uname -m; /bin/busybox echo child" 2>&1
 # the cross sysroot /usr/aarch64-linux-gnu (libc6-arm64-cross).
 case_host_dynamic() {
   echo '=== host dynamic'; try "$ROOTFS/rootfs/usr/bin/hello"
+}
+
+# --- formats the kernel's magic cannot decide ----------------------------------
+
+# Programs whose format only a module can tell (a jar, a Windows and an
+# MS-DOS program) in a container with nothing of ours: the shim decides from
+# the registry in its own image. In the arm64 root no runtime of theirs is
+# installed; in a root that has the host's /usr (a container image with its
+# own Java), the jar runs.
+formats_programs='
+for p in /hello.jar /hello64.exe /HELLO.COM; do echo "=== $p"; $p x 2>&1; echo "rc=$?"; done
+'
+case_container_formats() {
+  R=$T/root; fresh_root "$R"
+  cp "$FORMATS/java/hello.jar" "$FORMATS/pe/hello64.exe" "$FORMATS/msdos/HELLO.COM" "$R/"
+  container "$R" proc "$formats_programs"
+}
+
+case_container_own_java() {
+  R=$T/jroot; mkdir -p "$R/usr" "$R/etc" "$R/proc" "$R/dev" "$R/tmp"
+  for l in bin lib lib64 sbin; do ln -s "usr/$l" "$R/$l"; done
+  mount --rbind --make-rslave /usr "$R/usr"; mount --rbind --make-rslave /etc "$R/etc"
+  cp "$FORMATS/java/hello.jar" "$R/"
+  limit=60 container "$R" proc 'echo "=== jar"; /hello.jar x 2>&1; echo "rc=$?"'
+  umount -l "$R/usr" "$R/etc"
 }
