@@ -146,13 +146,18 @@ void Service::repin(const State& state, const binfmt::BinfmtTable& table, const 
     log_->warn("binfmt_misc: {} was replaced (an upgrade?); registered its {} entries again, so the kernel runs the new file",
                file, n);
   }
-  std::lock_guard lock(runtime_fds_mutex_);
-  for (auto it = runtime_fds_.begin(); it != runtime_fds_.end();) {
-    FileStamp held, now;
-    const bool stale = it->second && stamp_of(it->second->get(), held) && stamp_of(it->first, now) && !(held == now);
-    if (stale) log_->info("{} was replaced; the runtime held for chroots is opened again when next needed", it->first);
-    it = stale ? runtime_fds_.erase(it) : std::next(it);
+  bool dropped = false;
+  {
+    std::lock_guard lock(runtime_fds_mutex_);
+    for (auto it = runtime_fds_.begin(); it != runtime_fds_.end();) {
+      FileStamp held, now;
+      const bool stale = it->second && stamp_of(it->second->get(), held) && stamp_of(it->first, now) && !(held == now);
+      if (stale) log_->info("{} was replaced; the runtime held for chroots is opened again when next needed", it->first);
+      dropped |= stale;
+      it = stale ? runtime_fds_.erase(it) : std::next(it);
+    }
   }
+  if (dropped) cache_.clear();  // cached answers carry the old runtime too
 }
 
 std::vector<binfmt::Entry> Service::planned(const State& state) {
