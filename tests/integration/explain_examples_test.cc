@@ -117,3 +117,37 @@ TEST_CASE("examples: a class in its package tree and runnable jars", "[examples]
   CHECK(nomain.j["module"] == "jar");
   CHECK(nomain.j["reason"] == "jar has no Main-Class in its manifest, so java -jar cannot run it");
 }
+
+TEST_CASE("examples: explain and status say how each format is dispatched, and why", "[examples]") {
+  // Foreign ELF: the kernel starts Debian's qemu itself.
+  json elf = explain(kExamples + "/elf/hello-s390x-static").j;
+  CHECK(elf["route"]["kind"] == "kernel");
+  CHECK(elf["route"]["interpreter"] == "/usr/libexec/qemu-binfmt/s390x-binfmt-P");
+  CHECK(elf["route"]["flags"] == "PF");
+  // A jar's bytes say only "zip" to the kernel: the shim decides.
+  json jar = explain(kExamples + "/java/hello.jar").j;
+  CHECK(jar["route"]["kind"] == "shim");
+  CHECK(jar["route"]["interpreter"] == kShim);
+  CHECK(jar["route"]["reason"] == "scarlet-shim decides each exec, because its runtime /usr/bin/java has no direct interpreter");
+  // The MZ family shares a magic: only a module can tell DOS from PE.
+  json pe = explain(kExamples + "/pe/hello64.exe").j;
+  CHECK(pe["route"]["kind"] == "shim");
+  CHECK(pe["route"]["reason"].get<std::string>().find("its entries match the same bytes as ") != std::string::npos);
+  // Text: one line.
+  RunResult text = run({kCli, "--registry", kRegistry, "explain", kExamples + "/elf/hello-s390x-static"});
+  CHECK(text.out.find("\ndispatched: kernel (/usr/libexec/qemu-binfmt/s390x-binfmt-P, flags PF): the kernel starts ") !=
+        std::string::npos);
+  // status, from the sandbox's daemon: the route and interpreter per entry.
+  RunResult status = run({kCli, "--registry", kRegistry, "sandbox", "--", "/bin/sh", "-c", "$0 status --json", kCli});
+  INFO(status.err);
+  auto entries = json::parse(status.out)["entries"];
+  auto entry = [&](const std::string& name) {
+    for (const auto& e : entries)
+      if (e["name"] == name) return e;
+    return json();
+  };
+  CHECK(entry("scarlet-elf.s390x")["route"] == "kernel");
+  CHECK(entry("scarlet-elf.s390x")["interpreter"] == "/usr/libexec/qemu-binfmt/s390x-binfmt-P");
+  CHECK(entry("scarlet-jar")["route"] == "shim");
+  CHECK(entry("scarlet-jar")["why"] == jar["route"]["reason"]);
+}
