@@ -9,6 +9,9 @@
 #                                     namespace of its own (returns there)
 #   private_podman_setup DIR          state under DIR/podman ($W); exports
 #                                     what podman reads; sets `ids`
+#   private_podman_pause_image BUSYBOX  the pods' infra ("pause") image
+#                                     from a static host busybox: podman
+#                                     otherwise builds one from catatonit
 #   private_podman_finish             removes every container, waits for the
 #                                     engine, prints "=== leftovers" (each
 #                                     process still alive, killed)
@@ -60,6 +63,7 @@ events_logfile_path = "$W/events.log"
 tmp_dir = "$W/tmp"
 image_copy_tmp_dir = "$W/tmp"
 runtime = "crun"
+infra_image = "localhost/private-pause"
 
 [engine.runtimes]
 crun = ["$W/crun"]
@@ -79,6 +83,13 @@ CONF
   # everything mapped crun thinks it is the initial namespace and mknods).
   # shellcheck disable=SC2034  # read by the scripts that source this
   ids=(--uidmap 0:0:65536 --gidmap 0:0:65536)
+}
+
+private_podman_pause_image() {
+  mkdir -p "$W/pause"
+  cp "$1" "$W/pause/busybox"
+  tar -C "$W/pause" -c busybox |
+    podman import --quiet --change 'ENTRYPOINT ["/busybox", "sleep", "2147483647"]' - localhost/private-pause >/dev/null
 }
 
 private_podman_pids() {  # every process whose command line names our work dir
