@@ -118,6 +118,17 @@ Status Service::apply_entries(const State& state, const State* previous) {
   // Registering now puts ours after every entry present: all count as seen.
   auto plan = binfmt::reconcile(planned(state), *kernel, binfmt::others(*kernel), state.registry->precedence());
   std::vector<std::string> problems;
+  // A stop leaves our entries in place, and the kernel holds the file each
+  // F entry opened when registered: at start, register those again, so that
+  // they run what their paths lead to now (a runtime upgraded meanwhile).
+  if (!previous) {
+    int repinned = 0;
+    for (const auto& w : plan.wanted)
+      if (w.flags.find('F') != std::string::npos &&
+          std::any_of(kernel->begin(), kernel->end(), [&](const binfmt::Entry& e) { return binfmt::same_registration(e, w); }))
+        repinned += table.replace(w).ok();
+    if (repinned > 0) log_->info("binfmt_misc: registered again {} entries left by an earlier run, with today's files", repinned);
+  }
   auto changes = table.sync(plan.wanted, problems);
   if (!changes.ok()) return changes.status();
   for (const auto& c : *changes) log_->info("binfmt_misc: {}", c);
