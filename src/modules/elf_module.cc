@@ -69,6 +69,21 @@ const char* foreign_os_note(ByteView notes, bool big_endian) {
   return nullptr;
 }
 
+// A plain absolute path: "/" then components none of which is empty, "."
+// or "..". Runtimes look a foreign program's interpreter up beneath a
+// sysroot (QEMU_LD_PREFIX), so nothing else in PT_INTERP has a use.
+bool plain_absolute(std::string_view path) {
+  if (path.size() < 2 || path[0] != '/') return false;
+  std::size_t at = 1;
+  for (;;) {
+    auto end = path.find('/', at);
+    auto part = path.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
+    if (part.empty() || part == "." || part == "..") return false;
+    if (end == std::string_view::npos) return true;
+    at = end + 1;
+  }
+}
+
 std::string mips_abi(unsigned elf_class, std::uint32_t flags) {
   if (elf_class == ELFCLASS64) return "n64";
   return (flags & EF_MIPS_ABI2) ? "n32" : "o32";
@@ -193,6 +208,8 @@ class ElfModule final : public AbiModule {
 
     std::string format = std::string("elf:") + target;
     d.facts.push_back({"abi", format});
+    if (!interp.empty() && !host_.runs(format) && !plain_absolute(interp))
+      return refuse("its ELF interpreter \"" + interp + "\" is not a plain absolute path");
     d.format = host_.runs(format) ? std::string(kNativeFormat) : format;
     return std::optional<Detection>(std::move(d));
   }

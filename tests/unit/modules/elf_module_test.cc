@@ -162,3 +162,15 @@ TEST_CASE("elf: other files are not claimed", "[elf]") {
   CHECK(format_of(*m, "#!/bin/sh\n") == "");
   CHECK(format_of(*m, "\x7f" "EL") == "");
 }
+
+TEST_CASE("elf: a foreign interpreter that is not a plain absolute path is refused (issue 11, finding 6)", "[elf]") {
+  auto m = make_elf_module(x86_host());
+  ElfSpec s;
+  for (const char* bad : {"/../../root/secret", "/lib/../etc/shadow", "lib/ld.so", "/lib//ld.so", "/lib/./ld.so", "/"}) {
+    s.interp = bad;
+    INFO(bad);
+    CHECK(format_of(*m, build_elf(s)) == std::string("refused: its ELF interpreter \"") + bad + "\" is not a plain absolute path");
+  }
+  s.interp = "/lib/ld-linux-aarch64.so.1";
+  CHECK(format_of(*m, build_elf(s)) == "elf:aarch64");
+}
