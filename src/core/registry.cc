@@ -228,8 +228,8 @@ class FileParser {
         continue;
       }
       auto amount = limit_value(value);
-      if (!amount) {
-        fail(vp, "a limit is a whole number, a size such as \"512M\", or \"unlimited\"");
+      if (!amount.ok()) {
+        fail(vp, amount.status().message());
         continue;
       }
       out.push_back({key, known->resource, *amount});
@@ -237,9 +237,10 @@ class FileParser {
     return out;
   }
 
-  static std::optional<std::uint64_t> limit_value(const json& v) {
+  static Result<std::uint64_t> limit_value(const json& v) {
+    const Result<std::uint64_t> malformed(Code::invalid, "a limit is a whole number, a size such as \"512M\", or \"unlimited\"");
     if (v.is_number_unsigned()) return v.get<std::uint64_t>();
-    if (!v.is_string()) return std::nullopt;
+    if (!v.is_string()) return malformed;
     auto s = v.get<std::string>();
     if (s == "unlimited") return static_cast<std::uint64_t>(RLIM_INFINITY);
     std::uint64_t scale = 1;
@@ -254,8 +255,13 @@ class FileParser {
       if (scale != 1) s.pop_back();
     }
     if (s.empty() || s.size() > 12 || !std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
-      return std::nullopt;
-    return std::stoull(s) * scale;
+      return malformed;
+    // Refused rather than wrapped: "16777216T" is 2^64, which would be 0.
+    // RLIM_INFINITY is spelled "unlimited", never reached by a number.
+    const std::uint64_t n = std::stoull(s);
+    if (n > (static_cast<std::uint64_t>(RLIM_INFINITY) - 1) / scale)
+      return Result<std::uint64_t>(Code::invalid, "\"" + v.get<std::string>() + "\" is too large for a limit (at most 2^64 - 2; or \"unlimited\")");
+    return n * scale;
   }
 
   // An object of NAME: value; `each` validates and stores one member.
