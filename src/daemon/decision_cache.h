@@ -2,8 +2,9 @@
 // the file's identity (device, inode, size, mtime, ctime), the path as named
 // (extensions and Java package paths come from it), argv[0] and the fd
 // number the runtime inherits. Least recently used entries go first; the
-// whole cache is dropped on reload. Refusals are never cached, so installing
-// a runtime takes effect at once.
+// whole cache is dropped on reload. The service stores successes and the
+// refusals that depend on the file alone (a module's), never "no runtime
+// installed", so installing a runtime takes effect at once.
 // Thread-safety: safe for concurrent use (one mutex).
 #pragma once
 

@@ -249,6 +249,10 @@ Answer Service::decide(const wire::DecideRequest& req, UniqueFd fd) {
     log_->debug("{}: {} -> {}", req.path, d.detection.format, d.plan.exec_path);
   } else {
     ++counters_.refusals;
+    // A refusal of the file itself (no format decided) depends on nothing
+    // else, and a hostile file must cost its decision once (issue 11,
+    // finding 5); "no runtime installed" is not kept.
+    if (d.detection.format.empty()) cache_.put(key, reply);
     log_->debug("{}: {}", req.path, d.status.message());
   }
   return reply;

@@ -176,7 +176,12 @@ class ElfModule final : public AbiModule {
     std::size_t phnum = 0;
     if (elf_getphdrnum(elf.get(), &phnum) != 0) return refuse(std::string("corrupt ELF program headers: ") + elf_errmsg(-1));
     if (phnum == 0) return refuse("ELF file has no program headers, so it cannot be run");
+    // As Linux's load_elf_phdrs: more than 64 KiB of program headers is not
+    // a program the kernel would load.
+    if (phnum > kMaxProgramHeaderBytes / (elf_class == ELFCLASS64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)))
+      return refuse("ELF file has " + std::to_string(phnum) + " program headers, more than Linux loads (64 KiB of them)");
     std::string interp;
+    std::uint64_t notes_left = kMaxNoteBytes;  // many PT_NOTEs may all cover the same megabyte
     for (std::size_t i = 0; i < phnum; ++i) {
       GElf_Phdr ph;
       if (!gelf_getphdr(elf.get(), static_cast<int>(i), &ph))
@@ -185,8 +190,9 @@ class ElfModule final : public AbiModule {
         auto s = read_string(file, ph.p_offset, ph.p_filesz);
         if (!s.ok()) return s.status().wrap("ELF interpreter path");
         interp = std::move(s).value();
-      } else if (ph.p_type == PT_NOTE && ph.p_offset < image.size()) {
-        auto len = std::min<std::uint64_t>(ph.p_filesz, image.size() - ph.p_offset);
+      } else if (ph.p_type == PT_NOTE && ph.p_offset < image.size() && notes_left > 0) {
+        auto len = std::min<std::uint64_t>({ph.p_filesz, image.size() - ph.p_offset, notes_left});
+        notes_left -= len;
         ByteView notes(image.data() + ph.p_offset, static_cast<std::size_t>(len));
         if (const char* other = foreign_os_note(notes, big))
           return refuse(std::string(other) + " ELF program, not a Linux program");
@@ -215,6 +221,11 @@ class ElfModule final : public AbiModule {
   }
 
  private:
+  static constexpr std::size_t kMaxProgramHeaderBytes = 65536;
+  // Notes looked at in all, for another OS's tag: real programs have some
+  // hundred bytes of notes, and the tags come first.
+  static constexpr std::uint64_t kMaxNoteBytes = 64 * 1024;
+
   static std::uint64_t program_headers_end(ByteView h, unsigned elf_class, unsigned data) {
     auto u16 = [&](std::size_t at) { return std::uint64_t(*(data == ELFDATA2MSB ? be16(h, at) : le16(h, at))); };
     auto u32 = [&](std::size_t at) { return std::uint64_t(*(data == ELFDATA2MSB ? be32(h, at) : le32(h, at))); };
