@@ -86,7 +86,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   void take_clients(int listener);
   void serve(UniqueFd sock, bool pass_fd);
   void respond(UniqueFd sock, const Peer& peer, Inbox& inbox, bool pass_fd);
-  bool admit(const Peer& peer, bool always = false);
+  bool admit(const Peer& peer);
   void release(const Peer& peer);
 };
 
@@ -234,10 +234,10 @@ std::chrono::nanoseconds thread_cpu_time() {
 
 }  // namespace
 
-bool Server::Impl::admit(const Peer& peer, bool always) {
+bool Server::Impl::admit(const Peer& peer) {
   std::lock_guard lock(mutex);
-  if (!always && active >= options.max_connections) return false;
-  if (!always && peer.uid != 0 && per_user[peer.uid] >= options.max_per_user) return false;
+  if (active >= options.max_connections) return false;
+  if (peer.uid != 0 && per_user[peer.uid] >= options.max_per_user) return false;
   ++active;
   ++per_user[peer.uid];
   return true;
@@ -342,9 +342,14 @@ void Server::Impl::respond(UniqueFd sock, const Peer& peer, Inbox& inbox, bool p
   if (n < 0 && errno != EAGAIN) return;  // the client is gone
   auto sent = static_cast<std::size_t>(n < 0 ? 0 : n);
   if (sent == reply.frame.size()) return;
-  // The rest of a long reply goes out as the client reads it. It was asked
-  // for and answered, so it is not turned away at the caps.
-  admit(peer, true);
+  // The rest of a long reply goes out as the client reads it, within the
+  // caps like any connection: a client that does not read would otherwise
+  // hold connections beyond them (issue 11, finding 7). Turned away, its
+  // shim decides alone.
+  if (!admit(peer)) {
+    ++counters.rejected;
+    return;
+  }
   std::make_shared<Connection>(shared_from_this(), std::move(sock), peer, Inbox(), pass_fd)->send_rest(std::move(reply), sent);
 }
 

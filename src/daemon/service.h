@@ -91,7 +91,7 @@ class Service {
   Result<std::shared_ptr<const State>> load() const;
   Status apply_entries(const State& state, const State* previous);
   static std::vector<binfmt::Entry> planned(const State& state);
-  Answer decide(const wire::DecideRequest& request, UniqueFd fd);
+  Answer decide(const Peer& peer, const wire::DecideRequest& request, UniqueFd fd);
   // The runtime at `path`, opened once per registry (null if it cannot be).
   std::shared_ptr<const UniqueFd> runtime_fd(const std::string& path);
   std::string explain(const wire::DecideRequest& request, UniqueFd fd);

@@ -12,8 +12,10 @@
 
 #include "exec_env.h"
 #include "kernel_args.h"
+#include "limit_rule.h"
 #include "scarlet/build_config.h"
 #include "scarlet/client.h"
+#include "scarlet/printable.h"
 #include "scarlet/registry_loader.h"
 #include "scarlet/run_dir.h"
 #include "scarlet/shebang.h"
@@ -25,7 +27,8 @@ namespace {
 // One line on stderr: "scarlet: PATH: MESSAGE". No iostreams in the shim:
 // their static set-up would cost every foreign exec.
 int say(const std::string& path, const std::string& message, int code) {
-  std::string line = "scarlet: " + path + ": " + message + "\n";
+  // Both may come from a hostile file's bytes: no escapes reach the terminal.
+  std::string line = "scarlet: " + printable(path) + ": " + printable(message) + "\n";
   [[maybe_unused]] auto n = ::write(2, line.data(), line.size());
   return code;
 }
@@ -80,9 +83,7 @@ void apply_limits(const std::vector<Limit>& limits) {
   for (const auto& l : limits) {
     struct rlimit cur {};
     ::getrlimit(l.resource, &cur);
-    // Limits only tighten: an unprivileged process cannot raise its hard limit.
-    rlim_t v = std::min<rlim_t>(static_cast<rlim_t>(l.value), cur.rlim_max);
-    struct rlimit next = {v, v};
+    struct rlimit next = tightened(cur, static_cast<rlim_t>(l.value));
     ::setrlimit(l.resource, &next);
   }
 }
@@ -97,12 +98,20 @@ Result<std::optional<Shebang>> shebang_of(int fd) {
 // Emulates binfmt_script for a "#!" file that reached us (say, a script
 // named *.com caught by an extension entry): run its interpreter directly.
 int exec_script(const KernelArgs& k, const Shebang& script, char** envp) {
+  // A script naming itself (or a ring of them) would come back here forever.
+  const long pid = ::getpid();
+  const int depth = script_depth(std::getenv(kScriptDepth), pid) + 1;
+  if (depth > Dispatcher::kMaxScriptDepth)
+    return say(k.path, "loop: more than " + std::to_string(Dispatcher::kMaxScriptDepth) +
+                           " levels of #! interpreters (the kernel gives ELOOP)", 126);
   std::vector<std::string> argv = {script.interpreter};
   if (script.argument) argv.push_back(*script.argument);
   argv.push_back(k.path);
   argv.insert(argv.end(), k.args.begin(), k.args.end());
   auto c_argv = c_strings(argv);
-  ::execve(argv[0].c_str(), c_argv.data(), envp);
+  std::string entry;
+  auto env = script_env(envp, pid, depth, entry);
+  ::execve(argv[0].c_str(), c_argv.data(), env.data());
   return say(k.path, "cannot run its interpreter " + argv[0] + ": " + std::strerror(errno), errno == ENOENT ? 127 : 126);
 }
 

@@ -1,10 +1,15 @@
 // Issue 11, the security review: a regression test for each finding the
 // unit tests cannot show alone, with real shims, daemons and runtimes in a
 // sandbox. Named "security: …" with the finding.
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
 
 #include "integration/paths.h"
+#include "support/builders.h"
+#include "support/registry_copy.h"
 #include "support/sandbox.h"
+#include "support/temp_dir.h"
 
 using namespace scarlet::test;
 
@@ -13,6 +18,58 @@ namespace {
 const std::vector<std::string> kEnv = {"EXAMPLES=" + kExamples};
 
 }  // namespace
+
+TEST_CASE("security: configured limits never raise the user's soft limits, in either shim (issue 11, finding 7)", "[security]") {
+  // The fast path serves an entry with O (it has the kernel's fd); without
+  // O the full shim does.
+  RegistryCopy reg(kRegistry, R"J({"version": 1, "rules": [{"name": "limfast", "magic": "LIMFAST"}, {"name": "limfull", "magic": "LIMFULL"}],
+    "formats": {
+      "rule:limfast": {"flags": "POF", "limits": {"cpu": 3600, "core": "unlimited"},
+        "runtimes": [{"path": "/bin/sh", "args": ["-c", "echo cpu=$(ulimit -St)/$(ulimit -Ht) core=$(ulimit -Sc)", "{binary}"]}]},
+      "rule:limfull": {"flags": "PF", "limits": {"cpu": 3600, "core": "unlimited"},
+        "runtimes": [{"path": "/bin/sh", "args": ["-c", "echo cpu=$(ulimit -St)/$(ulimit -Ht) core=$(ulimit -Sc)", "{binary}"]}]}}})J");
+  RunResult r = in_sandbox(kCli, reg.path, R"SH(
+printf LIMFAST > $T/fast; printf LIMFULL > $T/full; chmod 755 $T/fast $T/full
+echo '=== fast'; (ulimit -St 5; ulimit -Sc 0; $T/fast)
+echo '=== full'; (ulimit -St 5; ulimit -Sc 0; $T/full)
+echo '=== unset'; $T/fast
+)SH", "", kEnv);
+  INFO(r.err);
+  auto s = sections(r.out);
+  CHECK(s["fast"] == "cpu=5/3600 core=0\n");
+  CHECK(s["full"] == "cpu=5/3600 core=0\n");
+  CHECK(s["unset"].starts_with("cpu=3600/3600 "));  // limits still tighten what is above them
+}
+
+TEST_CASE("security: a *.com script naming itself as its interpreter is a loop, refused like the kernel's ELOOP (issue 11, finding 7)", "[security]") {
+  RunResult r = in_sandbox(kCli, kRegistry, R"SH(
+printf '#!%s/self.com\necho never\n' "$T" > $T/self.com; chmod 755 $T/self.com
+echo '=== self'; timeout 20 $T/self.com; echo rc=$?
+printf '#!/bin/sh\necho "nested [$1]"\n' > $T/inner.com; printf '#!%s/inner.com\n' "$T" > $T/outer.com; chmod 755 $T/inner.com $T/outer.com
+echo '=== nested'; $T/outer.com; echo rc=$?
+)SH", "", kEnv);
+  auto s = sections(r.out);
+  CHECK(s["self"] == "rc=126\n");
+  CHECK(r.err.find("/self.com: loop: more than 5 levels of #! interpreters (the kernel gives ELOOP)\n") != std::string::npos);
+  // Scripts as interpreters of scripts still run, as the kernel allows.
+  CHECK(s["nested"].starts_with("nested ["));
+  CHECK(s["nested"].ends_with("/outer.com]\nrc=0\n"));
+}
+
+TEST_CASE("security: terminal escapes in a class name reach no terminal, from the shim or explain (issue 11, finding 7)", "[security]") {
+  TempDir classes;
+  ::chmod(classes.path().c_str(), 0755);
+  ClassSpec evil;
+  evil.name = "\x1b]0;owned\x07\x1b[2JEvil";
+  evil.main = false;
+  classes.write("Evil.class", build_class(evil), 0755);
+  RunResult r = in_sandbox(kCli, kRegistry, "$CLASSES/Evil.class; echo rc=$?\n$CLI explain $CLASSES/Evil.class >/dev/null",
+                           "", {"CLASSES=" + classes.path()});
+  CHECK(r.out == "rc=126\n");
+  const std::string said = "Java class \\x1b]0;owned\\x07\\x1b[2JEvil has no main method, so it cannot be run\n";
+  CHECK(r.err == "scarlet: " + classes.path() + "/Evil.class: " + said + "scarlet: " + classes.path() + "/Evil.class: " + said);
+  CHECK(r.err.find('\x1b') == std::string::npos);
+}
 
 TEST_CASE("security: a WebAssembly program sees the current directory and no environment, nothing outside (issue 11, finding 9)", "[security]") {
   // Whichever WASI runtime the registry finds first here (Node's on Debian 12).

@@ -237,3 +237,42 @@ TEST_CASE("server: one user's costly requests beyond its budget are closed unans
   CHECK(s.counters.rejected == static_cast<std::uint64_t>(10 - answered));
   CHECK(ask(s.run_dir(), -1).starts_with("-1 uid 0"));  // root, and everyone else, still served
 }
+
+TEST_CASE("server: answers larger than the socket buffer hold no more connections than the per-user cap (issue 11, finding 7)", "[server]") {
+  Running s(ServerOptions{512, 2, std::chrono::milliseconds(5000)}, [](const Peer&, const wire::Message&, UniqueFd) {
+    return Answer{wire::encode(wire::TextReply{0, std::string(4 << 20, 'x')}), nullptr};
+  }, false);
+  const std::string frame = wire::encode(wire::DecideRequest{"./p", std::nullopt, -1, {}});
+  const std::string socket = s.socket;
+  const std::size_t whole = wire::encode(wire::TextReply{0, std::string(4 << 20, 'x')}).size();
+  int sent[2];
+  REQUIRE(::pipe(sent) == 0);
+  // Five whole requests wait in the backlog before the server starts; their
+  // answers are not read. The cap is 2.
+  std::thread start([&] {
+    char c;
+    if (::read(sent[0], &c, 1) == 1) s.serve();
+  });
+  int dropped = as_user(1000, [&] {
+    std::vector<UniqueFd> held;
+    for (int i = 0; i < 5; ++i) {
+      held.push_back(connect_to(socket));
+      if (::send(held.back().get(), frame.data(), frame.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(frame.size())) return 254;
+    }
+    if (::write(sent[1], "x", 1) != 1) return 253;
+    ::usleep(500'000);
+    int n = 0;
+    for (auto& fd : held) {
+      std::vector<char> buf(1 << 16);
+      std::size_t total = 0;
+      ssize_t got;
+      while ((got = ::recv(fd.get(), buf.data(), buf.size(), MSG_DONTWAIT)) > 0) total += static_cast<std::size_t>(got);
+      n += got == 0 && total < whole;  // closed before the whole answer
+    }
+    return n;
+  });
+  ::close(sent[1]);
+  start.join();
+  ::close(sent[0]);
+  CHECK(dropped == 3);
+}

@@ -139,3 +139,13 @@ TEST_CASE("service: a refusal of the file itself is cached, a missing runtime is
   CHECK(f.decide(prog).exit_code == 0);
   CHECK(f.service->counters().cache_hits == 1);
 }
+
+TEST_CASE("service: an fd not open for reading is refused before the cache is asked (issue 11, finding 7)", "[service]") {
+  Fixture f;
+  std::string prog = f.dir.write("prog", "SCARLETB", 0755);
+  REQUIRE(f.decide(prog).exit_code == 0);  // cached now, for a reader
+  auto r = f.decide(prog, 1000, O_PATH);
+  CHECK(r.exit_code == 126);
+  CHECK(r.message == "the file passed with the request is not open for reading");
+  CHECK(f.service->counters().cache_hits == 0);
+}
