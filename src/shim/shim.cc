@@ -98,6 +98,10 @@ Result<std::optional<Shebang>> shebang_of(int fd) {
 // Emulates binfmt_script for a "#!" file that reached us (say, a script
 // named *.com caught by an extension entry): run its interpreter directly.
 int exec_script(const KernelArgs& k, const Shebang& script, char** envp) {
+  // Under AT_SECURE (an entry with C, a setuid script): Linux never runs a
+  // script setuid, on purpose. Its interpreter would reopen it by a path that
+  // can be swapped, with the caller's environment (PYTHONPATH…): refused.
+  if (k.secure) return say(k.path, "setuid #! script: Linux runs no script setuid, and neither does scarlet-shim", 126);
   // A script naming itself (or a ring of them) would come back here forever.
   const long pid = ::getpid();
   const int depth = script_depth(std::getenv(kScriptDepth), pid) + 1;

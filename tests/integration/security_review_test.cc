@@ -84,3 +84,19 @@ echo '=== sees'; FOO=bar $EXAMPLES/wasm/sees.wasm here.txt ../outside/secret.txt
         "open here.txt: yes\nopen ../outside/secret.txt: no\nopen outside/secret.txt: no\nopen passwd: no\nopen hostname: no\n"
         "rc=0\n");
 }
+
+TEST_CASE("security: a setuid #! script reached through an entry with C is refused, not run as root (issue 11, finding 1)", "[security]") {
+  // C on msdos's *.com extension entry: any setuid-root script named x.com
+  // (or reached through a symlink of that name) came to the shim secure.
+  RegistryCopy reg(kRegistry, R"({"version": 1, "formats": {"msdos": {"flags": "POCF"}}})");
+  RunResult r = in_sandbox(kCli, reg.path, R"SH(
+printf '#!/bin/bash -p\necho "ran as euid $(id -u)"\n' > $T/x.com; chmod 4755 $T/x.com; chmod 755 $T
+echo '=== setuid'; PYTHONPATH=/tmp/evil setpriv --reuid=1000 --regid=1000 --clear-groups $T/x.com; echo rc=$?
+chmod 0755 $T/x.com
+echo '=== plain'; setpriv --reuid=1000 --regid=1000 --clear-groups $T/x.com; echo rc=$?
+)SH", "", kEnv);
+  auto s = sections(r.out);
+  CHECK(s["setuid"] == "rc=126\n");
+  CHECK(r.err.find("/x.com: setuid #! script: Linux runs no script setuid, and neither does scarlet-shim\n") != std::string::npos);
+  CHECK(s["plain"] == "ran as euid 1000\nrc=0\n");  // without setuid the script runs, as the caller
+}
