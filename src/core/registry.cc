@@ -404,6 +404,35 @@ class FileParser {
   const std::vector<Rule>* rules_ = nullptr;
 };
 
+// The same files, as binfmt_misc matches them (an empty mask is all ones).
+bool same_match(const MatchSpec& a, const MatchSpec& b) {
+  auto mask = [](const MatchSpec& m) { return m.mask.empty() ? std::string(m.magic.size(), '\xff') : m.mask; };
+  return a.magic == b.magic && mask(a) == mask(b) && a.offset == b.offset && a.extension == b.extension;
+}
+
+// Pairs of formats whose kernel entries match the same files with different
+// flags: the kernel runs the newest matching entry, with its flags, for both.
+std::vector<std::string> shadowed_flags(const std::map<std::string, FormatEntry, std::less<>>& formats,
+                                        const std::vector<std::string>& native) {
+  auto registered = [&](const std::pair<const std::string, FormatEntry>& f) {
+    return f.second.enabled && std::find(native.begin(), native.end(), f.first) == native.end();
+  };
+  std::vector<std::string> out;
+  for (auto a = formats.begin(); a != formats.end(); ++a) {
+    for (auto b = std::next(a); b != formats.end(); ++b) {
+      if (!registered(*a) || !registered(*b) || a->second.flags == b->second.flags) continue;
+      bool same = false;
+      for (const auto& ma : a->second.binfmt)
+        for (const auto& mb : b->second.binfmt) same = same || same_match(ma, mb);
+      if (same)
+        out.push_back(a->second.where + ": " + a->first + " (flags \"" + a->second.flags + "\") and " + b->first +
+                      " (flags \"" + b->second.flags + "\") register kernel entries that match the same files; the kernel "
+                      "applies one entry's flags to both, so these flags cannot all take effect (give both the same flags)");
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<Registry> Registry::parse(std::span<const RegistryFile> files, const RegistryChecks& checks) {
@@ -440,6 +469,7 @@ Result<Registry> Registry::parse(std::span<const RegistryFile> files, const Regi
     return Status::error(Code::invalid, all);
   }
   reg.rules_ = std::move(all_rules);
+  reg.warnings_ = shadowed_flags(reg.formats_, checks.native_formats);
   return reg;
 }
 

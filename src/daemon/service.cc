@@ -80,6 +80,7 @@ Result<std::shared_ptr<const Service::State>> Service::load() const {
   state->files = std::move(files).value();
   auto registry = parse_registry_for(state->files, state->host, host_program_samples());
   if (!registry.ok()) return registry.status();
+  for (const auto& w : (*registry)->warnings()) log_->warn("registry: {}", w);
   state->registry = *registry;
   state->dispatcher = std::make_unique<Dispatcher>(state->registry, state->host, TrustPolicy::detect());
   state->loaded_at = std::chrono::system_clock::now();

@@ -63,6 +63,19 @@ wire::DecideReply decide_here(const KernelArgs& k, int fd) {
   return wire::to_reply(dispatcher.decide(*view, Invocation{k.path, k.argv0, {}, fd}));
 }
 
+// Whether the registry in force (as decide_here reads it) has C among the
+// flags of `format`. Under AT_SECURE the kernel computed privileges because
+// the *entry* that matched has C, and one entry can catch files of other
+// formats (the *.com extension entry, a setuid aarch64 program through a
+// symlink named x.com): only a format that asks for C itself runs setuid.
+bool format_asks_for_setuid(const KernelArgs& k, const std::string& format) {
+  auto files = read_registry_snapshot(snapshot_path(run_dir(k.secure)));
+  if (!files.ok()) files = read_registry_files(kDefaultRegistry);
+  auto registry = files.ok() ? parse_registry_for(*files, HostAbi::detect()) : Result<std::shared_ptr<const Registry>>(files.status());
+  const FormatEntry* entry = registry.ok() ? (*registry)->find(format) : nullptr;
+  return entry && entry->flags.find('C') != std::string::npos;
+}
+
 // The daemon's decision, and the runtime it opened (for a chroot that has
 // no file at the runtime's path).
 struct Answer {
@@ -192,6 +205,8 @@ int run(int argc, char** argv, char** envp, bool daemon_silent) {
     if (reply.exit_code != 0) return say(k->path, reply.message, reply.exit_code);
     if (reply.native)
       return say(k->path, "loop: a native program was sent to scarlet-shim by a binfmt_misc entry (see scarlet-dispatch status)", 126);
+    if (k->secure && !format_asks_for_setuid(*k, reply.format))
+      return say(k->path, "setuid " + reply.format + " program, but that format's flags do not ask for C: refused", 126);
     if (k->secure && !reply.uses_binary_fd)
       return say(k->path, "setuid program, but its runtime takes a path that could be swapped: refused", 126);
     exec_plan(reply, *k, fd.get(), runtime.get(), envp);

@@ -100,3 +100,19 @@ echo '=== plain'; setpriv --reuid=1000 --regid=1000 --clear-groups $T/x.com; ech
   CHECK(r.err.find("/x.com: setuid #! script: Linux runs no script setuid, and neither does scarlet-shim\n") != std::string::npos);
   CHECK(s["plain"] == "ran as euid 1000\nrc=0\n");  // without setuid the script runs, as the caller
 }
+
+TEST_CASE("security: C on one format's entry does not make another format's program setuid (issue 11, finding 2)", "[security]") {
+  // C only on msdos: a setuid aarch64 program reached through a symlink
+  // named x.com comes through msdos's extension entry, secure.
+  RegistryCopy reg(kRegistry, R"({"version": 1, "formats": {"msdos": {"flags": "POCF"}}})");
+  std::string script = "cp $EXAMPLES/elf/hello-aarch64-static $T/prog; chmod 4755 $T/prog; chmod 755 $T; ln -s $T/prog $T/x.com\n"
+                       "echo '=== via com'; setpriv --reuid=1000 --regid=1000 --clear-groups $T/x.com a >/dev/null; echo rc=$?\n";
+  RunResult r = in_sandbox(kCli, reg.path, script, "", kEnv);
+  CHECK(sections(r.out)["via com"] == "rc=126\n");
+  CHECK(r.err.find("/x.com: setuid elf:aarch64 program, but that format's flags do not ask for C: refused\n") != std::string::npos);
+  // With C on elf:aarch64 itself, the same exec runs (hello exits 10 + arguments).
+  RegistryCopy both(kRegistry, R"({"version": 1, "formats": {"msdos": {"flags": "POCF"}, "elf:aarch64": {"flags": "POCF"}}})");
+  RunResult ok = in_sandbox(kCli, both.path, script, "", kEnv);
+  INFO(ok.err);
+  CHECK(sections(ok.out)["via com"] == "rc=11\n");
+}

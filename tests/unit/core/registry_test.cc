@@ -265,3 +265,21 @@ TEST_CASE("registry: rules on the #! lines of common interpreters are refused (i
   }
   CHECK(parse(R"({"version": 1, "rules": [{"name": "mine", "magic": "#!SCARLET"}]})").ok());
 }
+
+TEST_CASE("registry: different flags on formats whose entries match the same files are warned about (issue 11, finding 2)", "[registry]") {
+  // C on msdos alone: its "MZ" entry is the same as pe:x86_64's, and the
+  // kernel applies one entry's flags to both formats' files.
+  std::string text = R"({"version": 1, "formats": {
+    "msdos": {"flags": "POCF", "binfmt": [{"magic": "MZ"}, {"extension": "com"}], "runtimes": []},
+    "pe:x86_64": {"flags": "POF", "binfmt": {"magic": "MZ"}, "runtimes": []},
+    "wasm": {"flags": "PF", "binfmt": {"magic": "\\x00asm"}, "runtimes": []}}})";
+  auto r = parse(text);
+  REQUIRE(r.ok());
+  REQUIRE(r->warnings().size() == 1);
+  CHECK(r->warnings()[0] == at(text, "{\"flags\": \"POCF\"") + ": msdos (flags \"POCF\") and pe:x86_64 (flags \"POF\") register kernel "
+                            "entries that match the same files; the kernel applies one entry's flags to both, so these flags "
+                            "cannot all take effect (give both the same flags)");
+  // The same flags, or different files: nothing to say.
+  CHECK(parse(R"({"version": 1, "formats": {"msdos": {"flags": "POCF", "binfmt": {"magic": "MZ"}, "runtimes": []},
+    "pe:x86_64": {"flags": "POCF", "binfmt": {"magic": "MZ"}, "runtimes": []}}})")->warnings().empty());
+}
