@@ -182,7 +182,7 @@ TEST_CASE("elf: more program headers than Linux loads are refused at once (issue
   const auto started = std::chrono::steady_clock::now();
   CHECK(format_of(*m, build_note_storm_elf(16384)) ==
         "refused: ELF file has 16384 program headers, more than Linux loads (64 KiB of them)");
-  CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(200));
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(500));
 }
 
 TEST_CASE("elf: many PT_NOTEs over the same notes cost one bounded scan (issue 11, finding 5)", "[elf]") {
@@ -190,5 +190,5 @@ TEST_CASE("elf: many PT_NOTEs over the same notes cost one bounded scan (issue 1
   const std::string hostile = build_note_storm_elf(65536 / 56);  // as many as Linux loads
   const auto started = std::chrono::steady_clock::now();
   CHECK(format_of(*m, hostile) == "elf:aarch64");
-  CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(200));
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(500));
 }

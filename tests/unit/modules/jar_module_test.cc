@@ -51,7 +51,8 @@ TEST_CASE("jar: a central directory of 1.3 million entries is refused before lib
   const auto started = std::chrono::steady_clock::now();
   CHECK(format_of(*m, hostile) ==
         "refused: zip archive lists 1300001 entries in 67788956 bytes, more than the 65535 entries or 8 MiB a jar may have here");
-  CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(200));
+  // 5.6 s before; the bound leaves room for copying 61 MB under ASan.
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(1));
   // At the cap, a jar is still read, and costs a bounded decision.
   CHECK(format_of(*m, build_wide_jar(65534)) == "jar");
 }
