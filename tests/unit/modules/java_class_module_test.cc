@@ -91,3 +91,11 @@ TEST_CASE("java_class: other CAFEBABE files are not claimed", "[java]") {
   CHECK(format_of(*m, u32_bytes(0xcafebabe, true) + u32_bytes(2, true)) == "");  // a universal binary
   CHECK(format_of(*m, "\xca\xfe\xba") == "");
 }
+
+TEST_CASE("java_class: a class whose name java would take for an option is refused (issue 11, finding 7)", "[java]") {
+  auto m = make_java_class_module(x86_host());
+  // "java -cp . -version": java has no "--" that would end its options first.
+  CHECK(format_of(*m, build_class({"-version"}), "-version.class") ==
+        "refused: Java class -version has a name java would take for an option");
+  CHECK(format_of(*m, build_class({"a/-version"}), "a/-version.class") == "java-class");  // "a.-version" is a class
+}
