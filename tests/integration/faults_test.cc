@@ -219,3 +219,35 @@ grep -c 'was replaced (an upgrade?); registered its 1 entries again' $SCARLET_RU
   CHECK(std::stoi(s["after"].substr(prog.size() + 4)) <= 2000);
   CHECK(s["after"].ends_with("\n1\n"));
 }
+
+TEST_CASE("faults: an interpreter replaced while the daemon was stopped is the one run after it starts", "[faults]") {
+  // A stop leaves the entries, and each F entry holds the file it opened:
+  // the next start must register them again, or the old file goes on running.
+  TempDir dir;
+  dir.write("interp", read_file("/bin/echo"), 0755);
+  RegistryCopy reg(kRegistry, R"({"version": 1, "rules": [{"name": "pinned", "magic": "PINNED"}],
+    "formats": {"rule:pinned": {"runtimes": [{"path": ")" + dir.path() + R"(/interp",
+      "direct": {"interpreter": ")" + dir.path() + R"(/interp"}}]}}})");
+  RunResult r = in_sandbox(kCli, reg.path, kPrelude + R"SH(
+printf PINNED > $T/prog; chmod +x $T/prog
+echo "=== before"; $T/prog
+pid=$(daemon_pid); kill -TERM $pid
+# Gone, or a zombie of the sandbox's (which reaps it when this script ends).
+for i in $(seq 1 100); do
+  st=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' /proc/$pid/status 2>/dev/null); [ -z "$st" ] || [ "$st" = Z ] && break; sleep 0.05
+done
+cp /usr/bin/printf $D/interp.new; mv -f $D/interp.new $D/interp
+echo "=== stopped"; $T/prog
+$CLI --registry $REGISTRY --run-dir $T/run daemon 2>$T/log & d=$!
+for i in $(seq 1 50); do [ -S $T/run/socket ] && break; sleep 0.1; done
+echo "=== started"; $T/prog; echo
+kill -TERM $d; wait $d
+grep -c 'entries left by an earlier run, with today.s files' $T/log
+)SH", "", {"D=" + dir.path(), "REGISTRY=" + reg.path});
+  INFO(r.out << r.err);
+  auto s = sections(r.out);
+  const std::string prog = s["before"].substr(0, s["before"].find(' '));
+  CHECK(s["before"] == prog + " " + prog + "\n");
+  CHECK(s["stopped"] == prog + " " + prog + "\n");  // the kernel still holds the old file
+  CHECK(s["started"] == prog + "\n1\n");
+}
