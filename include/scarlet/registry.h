@@ -68,6 +68,9 @@ struct RuntimeCandidate {
 struct FormatEntry {
   std::string id;
   std::string description;
+  // What to install when no runtime is ("wine32:i386"): the one line a user
+  // sees then names it, so a program that cannot run never fails silently.
+  std::string install;
   bool enabled = true;
   std::string flags = "POF";          // binfmt_misc flags for this format's kernel entries
   bool direct = true;                 // false: never the kernel route (route.h), always the shim

@@ -97,8 +97,9 @@ Result<Dispatcher::Choice> Dispatcher::choose_runtime(const std::string& format,
                                                       ChainLink& link) const {
   link.format = format;
   const FormatEntry* entry = registry_->find(format);
+  const std::string install = entry && !entry->install.empty() ? "; install " + entry->install : "";
   if (!entry || !entry->enabled || entry->runtimes.empty())
-    return Result<Choice>(Code::not_found, format + " program, but no runtime is configured for it");
+    return Result<Choice>(Code::not_found, format + " program, but no runtime is configured for it" + install);
   bool refused = false;
   for (const auto& candidate : entry->runtimes) {
     auto skip = [&](std::string reason, bool refusal) {
@@ -142,7 +143,7 @@ Result<Dispatcher::Choice> Dispatcher::choose_runtime(const std::string& format,
     if (std::find(tried.begin(), tried.end(), item) == tried.end()) tried.push_back(std::move(item));
   }
   if (refused) return Result<Choice>(Code::refused, format + " program, but no runtime may be used (" + join(tried) + ")");
-  return Result<Choice>(Code::not_found, format + " program, but no runtime is installed (tried " + join(tried) + ")");
+  return Result<Choice>(Code::not_found, format + " program, but no runtime is installed (tried " + join(tried) + ")" + install);
 }
 
 namespace {

@@ -358,11 +358,12 @@ class FileParser {
                       (id.starts_with("rule:") ? " (no rule of that name is defined)" : " (see the list in docs/registry.md)"));
       return std::nullopt;
     }
-    if (!object(v, p, {"description", "enabled", "flags", "binfmt", "limits", "runtimes", "direct", "comment"})) return std::nullopt;
+    if (!object(v, p, {"description", "enabled", "flags", "binfmt", "limits", "runtimes", "direct", "install", "comment"})) return std::nullopt;
     FormatEntry f = base ? *base : FormatEntry{};
     f.id = id;
     f.where = doc_.where(p);
     if (auto d = string(v, p, "description")) f.description = *d;
+    if (auto i = string(v, p, "install")) f.install = *i;
     if (v.contains("enabled")) {
       if (!v["enabled"].is_boolean()) fail(JsonDocument::child(p, "enabled"), "\"enabled\" must be true or false");
       else f.enabled = v["enabled"].get<bool>();

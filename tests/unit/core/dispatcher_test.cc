@@ -119,6 +119,18 @@ TEST_CASE("dispatcher: missing, untrusted and unconfigured runtimes give 127 or 
   CHECK(exit_code_for(d.status) == 127);
 }
 
+TEST_CASE("dispatcher: a format's install hint ends the line that says no runtime is installed", "[dispatcher]") {
+  Fixture f;
+  f.load(R"({"version": 1, "rules": [{"name": "a", "magic": "AAAA"}, {"name": "c", "magic": "CCCC"}],
+    "formats": {"rule:a": {"install": "dosbox", "runtimes": [{"path": "/usr/bin/dosbox-none"}]},
+                "rule:c": {"install": "something", "runtimes": []}}})");
+  Decision d = f.decide("AAAA", {"./game.exe", std::nullopt, {}, -1});
+  CHECK(d.status.message() == "rule:a program, but no runtime is installed (tried dosbox-none); install dosbox");
+  CHECK(exit_code_for(d.status) == 127);
+  d = f.decide("CCCC", {"./x", std::nullopt, {}, -1});
+  CHECK(d.status.message() == "rule:c program, but no runtime is configured for it; install something");
+}
+
 TEST_CASE("dispatcher: refused and unknown files", "[dispatcher]") {
   Fixture f;
   f.load(kBench);
