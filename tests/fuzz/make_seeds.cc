@@ -131,7 +131,10 @@ void module_seeds(const fs::path& out) {
   for (const auto& s : {ElfSpec{}, dyn, mips, netbsd}) add("elf", kProg, build_elf(s));
   PeSpec clr;
   clr.clr = true;
-  for (const auto& s : {PeSpec{}, PeSpec{0x14c, false}, clr}) {
+  PeSpec core = clr;
+  core.target_framework = ".NETCoreApp,Version=v8.0";
+  core.characteristics = 0x2022;
+  for (const auto& s : {PeSpec{}, PeSpec{0x14c, false}, clr, core}) {
     add("pe", kProg, build_pe(s));
     add("msdos", kProg, build_pe(s));
   }
