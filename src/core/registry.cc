@@ -303,7 +303,7 @@ class FileParser {
   }
 
   std::optional<RuntimeCandidate> runtime(const json& v, const std::string& p) {
-    if (!object(v, p, {"path", "via", "abi", "args", "env", "env_if_exists", "limits", "direct", "comment"})) return std::nullopt;
+    if (!object(v, p, {"path", "via", "abi", "args", "env", "env_if_exists", "limits", "direct", "version", "comment"})) return std::nullopt;
     RuntimeCandidate c;
     c.where = doc_.where(p);
     auto path = string(v, p, "path");
@@ -334,7 +334,24 @@ class FileParser {
     if (v.contains("limits"))
       if (auto l = limits(v["limits"], JsonDocument::child(p, "limits"))) c.limits = *l;
     if (v.contains("direct")) direct(v["direct"], JsonDocument::child(p, "direct"), c);
+    if (v.contains("version")) version(v["version"], JsonDocument::child(p, "version"), c);
     return c;
+  }
+
+  // "version": {"file": "../release", "key": "JAVA_VERSION", "at_least": "java"}
+  void version(const json& v, const std::string& p, RuntimeCandidate& c) {
+    if (!object(v, p, {"file", "key", "at_least", "comment"})) return;
+    auto file = string(v, p, "file"), key = string(v, p, "key"), at_least = string(v, p, "at_least");
+    if (!file || !key || !at_least || file->empty() || key->empty() || at_least->empty()) {
+      fail(p, "\"version\" needs \"file\", \"key\" and \"at_least\", each a non-empty string");
+      return;
+    }
+    if (file->starts_with('/')) {
+      fail(JsonDocument::child(p, "file"), "a version \"file\" is relative to the runtime's directory, not \"" + *file + "\"");
+      return;
+    }
+    c.version = {*file, *key};
+    c.version_at_least = *at_least;
   }
 
   // "direct": {"interpreter": PATH, "sysroot": PATH}
