@@ -43,6 +43,22 @@ TEST_CASE("wasm component: the sample runs on jco and Node with its output, argu
   CHECK(s["explain"] != "0\n");
 }
 
+TEST_CASE("wasm component: on Node it sees no environment, as under wasmtime, and its exit status is kept", "[wasm]") {
+  // tests/integration/wasm/env-exit.component.wat exits with error when it
+  // was given an environment variable or an argument.
+  RegistryCopy reg(kRegistry, component_runtimes(kOnNode));
+  RunResult r = in_sandbox(kCli, reg.path,
+                           "node $SRC/examples/wasm/wat2component.mjs $BIN/_deps/npm "
+                           "$SRC/tests/integration/wasm/env-exit.component.wat $T/env-exit.wasm && chmod +x $T/env-exit.wasm\n"
+                           "cd $T; echo '=== environment'; FOO=bar ./env-exit.wasm; echo \"rc=$?\"\n"
+                           "echo '=== argument'; ./env-exit.wasm x; echo \"rc=$?\"\n",
+                           "", {"SRC=" + kSourceDir, "BIN=" + kBinaryDir});
+  INFO(r.err);
+  auto s = sections(r.out);
+  CHECK(s["environment"] == "rc=0\n");  // FOO and the rest of the caller's environment stay outside
+  CHECK(s["argument"] == "rc=1\n");     // wasi:cli/exit's error
+}
+
 TEST_CASE("wasm component: the default registry runs the sample on a host without wasmtime", "[wasm]") {
   RunResult r = in_sandbox(kCli, kRegistry, "cd $EXAMPLES/wasm; ./hello.component.wasm a; echo \"rc=$?\"", "",
                            {"EXAMPLES=" + kExamples});
