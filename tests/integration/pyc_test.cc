@@ -38,6 +38,16 @@ echo ':python3.11:M::\xa7\x0d\x0d\x0a::/usr/bin/python3.11:' > /proc/sys/fs/binf
 sleep 2.2
 )SH";
 
+// Runs ./hello.pyc x beside Debian's entry: what it printed, and the
+// daemon's status.
+std::pair<std::string, nlohmann::json> beside_debian_entry(const std::string& registry) {
+  RunResult r = in_sandbox(kCli, registry, kCompile + kDebianEntry +
+                                               "echo '=== run'; ./hello.pyc x; echo \"rc=$?\"\n"
+                                               "echo '=== status'; $CLI status --json 2>&1\n");
+  auto s = sections(r.out);
+  return {s["run"], nlohmann::json::parse(s["status"])};
+}
+
 }  // namespace
 
 TEST_CASE("pyc: Python 3.11 bytecode runs under python3.11 with its arguments, stdin and status", "[pyc]") {
@@ -63,13 +73,8 @@ TEST_CASE("pyc: bytecode of a Python that is not installed is one line naming it
 }
 
 TEST_CASE("pyc: Debian's python3.11 entry is overtaken under precedence ours and reported", "[pyc][coexistence]") {
-  RunResult r = in_sandbox(kCli, kRegistry, kCompile + kDebianEntry +
-                                                "echo '=== run'; ./hello.pyc x; echo \"rc=$?\"\n"
-                                                "echo '=== status'; $CLI status --json\n");
-  INFO(r.err);
-  auto s = sections(r.out);
-  CHECK(s["run"] == "hello from pyc\nargv0=./hello.pyc\narg1=[x]\nrc=11\n");
-  auto status = nlohmann::json::parse(s["status"]);
+  auto [run, status] = beside_debian_entry(kRegistry);
+  CHECK(run == "hello from pyc\nargv0=./hello.pyc\narg1=[x]\nrc=11\n");
   REQUIRE(status["other_entries"].size() == 1);
   CHECK(status["other_entries"][0]["name"] == "python3.11");
   CHECK(status["other_entries"][0]["kernel_uses"] == "scarlet-pyc.3.11");
@@ -77,14 +82,9 @@ TEST_CASE("pyc: Debian's python3.11 entry is overtaken under precedence ours and
 
 TEST_CASE("pyc: under precedence theirs Debian's python3.11 entry keeps .pyc files", "[pyc][coexistence]") {
   RegistryCopy reg(kRegistry, R"({"version": 1, "precedence": "theirs"})");
-  RunResult r = in_sandbox(kCli, reg.path, kCompile + kDebianEntry +
-                                                "echo '=== run'; ./hello.pyc x; echo \"rc=$?\"\n"
-                                                "echo '=== status'; $CLI status --json\n");
-  INFO(r.err);
-  auto s = sections(r.out);
+  auto [run, status] = beside_debian_entry(reg.path);
   // Debian's entry has no P flag: python3.11 sees the path as argv[0] too.
-  CHECK(s["run"] == "hello from pyc\nargv0=./hello.pyc\narg1=[x]\nrc=11\n");
-  auto status = nlohmann::json::parse(s["status"]);
+  CHECK(run == "hello from pyc\nargv0=./hello.pyc\narg1=[x]\nrc=11\n");
   REQUIRE(status["other_entries"].size() == 1);
   CHECK(status["other_entries"][0]["kernel_uses"] == "python3.11");
 }
