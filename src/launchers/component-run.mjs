@@ -5,8 +5,8 @@
 // streams and exit status (run's ok is 0, its error 1, wasi:cli/exit's code
 // as given), the current directory preopened as "." and nothing else, and no
 // environment: what a WebAssembly program sees is the same whichever runtime
-// runs it (docs/registry.md, "What a WebAssembly program sees"; the core
-// module launcher, wasi-run.mjs, gives the same).
+// runs it (docs/registry.md; wasmtime's --dir=. gives the same, and so does
+// the core module launcher, wasi-run.mjs, as the security review decided).
 //
 // How: jco's transpiler (npm @bytecodealliance/jco-transpile) turns the
 // component into core modules plus JavaScript glue that lifts and lowers
@@ -30,6 +30,16 @@ function fail(status, message) {
   writeSync(2, `${me}: ${componentPath}: ${message}\n`);
   process.exit(status);
 }
+
+// The WASI shim writes the standard streams asynchronously, so a reader that
+// went away (`prog | head -n 1`) surfaces here, not as the stream error a
+// program sees under wasmtime. End as a native program would, by SIGPIPE's
+// status and without a word (Node ignores the signal itself). Anything else
+// is one line, not a stack trace through the generated glue.
+process.on('uncaughtException', (e) => {
+  if (e?.code === 'EPIPE') process.exit(128 + 13);
+  fail(134, `${e?.name ?? 'Error'}: ${e?.message ?? e}`);
+});
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(join(here, 'node_modules', 'package.json'));

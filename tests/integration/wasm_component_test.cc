@@ -59,6 +59,16 @@ TEST_CASE("wasm component: on Node it sees no environment, as under wasmtime, an
   CHECK(s["argument"] == "rc=1\n");     // wasi:cli/exit's error
 }
 
+TEST_CASE("wasm component: a reader that goes away ends it quietly, as SIGPIPE ends a native program", "[wasm]") {
+  RegistryCopy reg(kRegistry, component_runtimes(kOnNode));
+  // A megabyte through "-" (stdin to stdout), of which head takes one byte.
+  RunResult r = in_sandbox(kCli, reg.path,
+                           "cd $EXAMPLES/wasm; head -c 1000000 /dev/zero | { ./hello.component.wasm - 2>$T/err; "
+                           "echo \"rc=$?\" >$T/rc; } | head -c 1 | wc -c; cat $T/rc; wc -c <$T/err\n",
+                           "", {"EXAMPLES=" + kExamples});
+  CHECK(r.out == "1\nrc=141\n0\n");
+}
+
 TEST_CASE("wasm component: the default registry runs the sample on a host without wasmtime", "[wasm]") {
   RunResult r = in_sandbox(kCli, kRegistry, "cd $EXAMPLES/wasm; ./hello.component.wasm a; echo \"rc=$?\"", "",
                            {"EXAMPLES=" + kExamples});
