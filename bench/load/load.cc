@@ -32,6 +32,7 @@ struct Slot {
   bool busy = false;
   wire::FrameReader frame;
   std::size_t received = 0;
+  std::uint64_t sent = 0;  // requests so far (for unique paths)
 };
 
 // One thread's share of the clients, driven by one epoll instance. Closed
@@ -82,9 +83,15 @@ class Loop {
     s.received = 0;
     s.sock.reset(::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (::connect(s.sock.get(), reinterpret_cast<sockaddr*>(&addr_), sizeof addr_) != 0) return done(i, false);
-    auto msg = FdMessage::to_send(request_.data(), request_.size(), file_fd_);
+    // With unique paths every request names the file anew, so no answer
+    // the daemon cached fits it (what a client bent on costing it does).
+    const std::string request = o_.unique_paths
+        ? wire::encode(wire::DecideRequest{o_.file + "#" + std::to_string(reinterpret_cast<std::uintptr_t>(this)) + "." + std::to_string(i) + "." + std::to_string(++s.sent), o_.file, 3, {}})
+        : std::string();
+    const std::string& frame = o_.unique_paths ? request : request_;
+    auto msg = FdMessage::to_send(frame.data(), frame.size(), file_fd_);
     // A fresh socket's buffer is empty: a request this small goes in one piece.
-    if (::sendmsg(s.sock.get(), msg.get(), MSG_NOSIGNAL) != static_cast<ssize_t>(request_.size())) return done(i, false);
+    if (::sendmsg(s.sock.get(), msg.get(), MSG_NOSIGNAL) != static_cast<ssize_t>(frame.size())) return done(i, false);
     struct epoll_event ev {};
     ev.events = EPOLLIN;
     ev.data.u64 = i;

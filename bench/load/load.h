@@ -31,6 +31,7 @@ struct LoadOptions {
   std::chrono::milliseconds duration{3000}; // counted
   double rate = 0;                          // requests per second in all; 0: closed loop
   Protocol protocol = Protocol::scarlet;
+  bool unique_paths = false;  // each request names the file differently: no cached answer fits
 };
 
 struct LoadResult {

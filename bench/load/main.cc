@@ -2,6 +2,7 @@
 // one JSON line: decisions/s and latency percentiles. See load.h.
 //   scarlet-load --socket PATH --file PROGRAM [--clients N] [--threads N]
 //                [--seconds S] [--warmup S] [--rate PER_SECOND] [--protocol scarlet|reference]
+//                [--unique-paths yes]
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -13,7 +14,7 @@ namespace {
 
 int usage() {
   std::fputs("usage: scarlet-load --socket PATH --file PROGRAM [--clients N] [--threads N] [--seconds S] "
-             "[--warmup S] [--rate PER_SECOND] [--protocol scarlet|reference]\n", stderr);
+             "[--warmup S] [--rate PER_SECOND] [--protocol scarlet|reference] [--unique-paths yes]\n", stderr);
   return 2;
 }
 
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
     else if (flag == "--seconds") o.duration = seconds(value);
     else if (flag == "--warmup") o.warmup = seconds(value);
     else if (flag == "--rate") o.rate = std::strtod(value, nullptr);
+    else if (flag == "--unique-paths") o.unique_paths = std::string_view(value) == "yes";
     else if (flag == "--protocol" && std::string_view(value) == "reference") o.protocol = scarlet::bench::Protocol::reference;
     else if (flag != "--protocol" || std::string_view(value) != "scarlet") return usage();
   }

@@ -32,6 +32,7 @@ std::optional<T> load(ByteView b, std::size_t off) {
 
 inline std::optional<std::uint16_t> le16(ByteView b, std::size_t off) { return load<std::uint16_t, false>(b, off); }
 inline std::optional<std::uint32_t> le32(ByteView b, std::size_t off) { return load<std::uint32_t, false>(b, off); }
+inline std::optional<std::uint64_t> le64(ByteView b, std::size_t off) { return load<std::uint64_t, false>(b, off); }
 inline std::optional<std::uint16_t> be16(ByteView b, std::size_t off) { return load<std::uint16_t, true>(b, off); }
 inline std::optional<std::uint32_t> be32(ByteView b, std::size_t off) { return load<std::uint32_t, true>(b, off); }
 

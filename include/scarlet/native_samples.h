@@ -17,7 +17,8 @@ struct NativeSample {
 };
 
 // Synthetic ELF headers (executable and PIE, SYSV and GNU OSABI) for every
-// ABI the host runs, and a "#!" script.
+// ABI the host runs, and "#!" lines of the common interpreters (the shells,
+// env, python3, perl… in /bin, /usr/bin and /usr/local/bin).
 std::vector<NativeSample> native_samples(const HostAbi& host);
 
 // The first 256 bytes of the file at `path`, as a sample; nothing if unreadable.

@@ -119,12 +119,18 @@ class Registry {
   const std::vector<Rule>& rules() const { return rules_; }
   const std::vector<std::string>& sources() const { return sources_; }
   Precedence precedence() const { return precedence_; }
+  // What is valid but will not do what it says, one "file:line:column: …"
+  // each: formats whose kernel entries match the same files with different
+  // flags (the kernel applies one entry's flags to both, so C on msdos, whose
+  // "MZ" entry every pe:* format shares, does nothing for MZ files).
+  const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:
   std::map<std::string, FormatEntry, std::less<>> formats_;
   Precedence precedence_ = Precedence::ours;
   std::vector<Rule> rules_;
   std::vector<std::string> sources_;
+  std::vector<std::string> warnings_;
 };
 
 // The registry directory beside a main file: "/etc/x/registry.json" -> "/etc/x/registry.d".

@@ -12,7 +12,8 @@
 namespace scarlet {
 
 // The contents of `path`; Code::invalid "<path>: larger than <what>" when it
-// holds more than `max_bytes`, an errno Status when it cannot be read.
+// holds more than `max_bytes`, "<path>: not a regular file" for anything but
+// a regular file (found without blocking), an errno Status when it cannot be read.
 Result<std::string> read_text_file(const std::string& path, std::size_t max_bytes, const char* what);
 
 }  // namespace scarlet

@@ -14,6 +14,7 @@ int run_check_config(const Options& global, const CheckConfigOptions& o) {
     return 1;
   }
   const Registry& r = **registry;
+  for (const auto& w : r.warnings()) std::cerr << "warning: " << w << "\n";
   std::cout << path << ": ok: " << r.formats().size() << " formats, " << r.rules().size() << " rules, from "
             << r.sources().size() << (r.sources().size() == 1 ? " file" : " files") << "\n";
   return 0;

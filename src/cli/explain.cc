@@ -9,6 +9,7 @@
 #include "own_files.h"
 #include "scarlet/client.h"
 #include "scarlet/decision_json.h"
+#include "scarlet/printable.h"
 #include "scarlet/registry_loader.h"
 #include "scarlet/run_dir.h"
 #include "scarlet/unique_fd.h"
@@ -27,7 +28,9 @@ std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
-std::string str(const json& v) { return v.is_string() ? v.get<std::string>() : std::string(); }
+// A string of the explanation, safe for a terminal: names and reasons come
+// from the file's bytes (printable.h).
+std::string str(const json& v) { return v.is_string() ? printable(v.get<std::string>()) : std::string(); }
 
 void print_text(const json& j) {
   const std::string file = str(j["file"]);

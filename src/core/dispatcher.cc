@@ -1,6 +1,8 @@
 #include "scarlet/dispatcher.h"
 
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -178,12 +180,29 @@ Result<Dispatcher::Choice> Dispatcher::choose_runtime(const std::string& format,
 
 namespace {
 
+// Whether `root` (a sysroot) holds `interp` (a program's PT_INTERP, from an
+// untrusted file). The daemon is root and its answer goes back to anyone, so
+// the lookup stays beneath the sysroot: no "..", absolute symlink or magic
+// link may lead out of it, or the answer would tell whether any file exists.
+bool holds_beneath(const std::string& root, const std::string& interp) {
+  UniqueFd dir(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!dir) return false;
+  const auto first = interp.find_first_not_of('/');
+  if (first == std::string::npos) return false;
+  const std::string relative = interp.substr(first);
+  struct open_how how {};
+  how.flags = O_PATH | O_CLOEXEC;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  // No fallback without openat2 (before Linux 5.6): then nothing is probed.
+  UniqueFd found(static_cast<int>(::syscall(SYS_openat2, dir.get(), relative.c_str(), &how, sizeof how)));
+  return static_cast<bool>(found);
+}
+
 // The first path of `choice` that exists and, when the program names an ELF
 // interpreter, contains it.
 std::optional<std::string> pick_path(const EnvPathChoice& choice, const std::string* interp) {
   for (const auto& p : choice.paths) {
-    std::string probe = interp ? p + *interp : p;
-    if (::access(probe.c_str(), F_OK) == 0) return p;
+    if (interp ? holds_beneath(p, *interp) : ::access(p.c_str(), F_OK) == 0) return p;
   }
   return std::nullopt;
 }

@@ -228,8 +228,8 @@ class FileParser {
         continue;
       }
       auto amount = limit_value(value);
-      if (!amount) {
-        fail(vp, "a limit is a whole number, a size such as \"512M\", or \"unlimited\"");
+      if (!amount.ok()) {
+        fail(vp, amount.status().message());
         continue;
       }
       out.push_back({key, known->resource, *amount});
@@ -237,9 +237,10 @@ class FileParser {
     return out;
   }
 
-  static std::optional<std::uint64_t> limit_value(const json& v) {
+  static Result<std::uint64_t> limit_value(const json& v) {
+    const Result<std::uint64_t> malformed(Code::invalid, "a limit is a whole number, a size such as \"512M\", or \"unlimited\"");
     if (v.is_number_unsigned()) return v.get<std::uint64_t>();
-    if (!v.is_string()) return std::nullopt;
+    if (!v.is_string()) return malformed;
     auto s = v.get<std::string>();
     if (s == "unlimited") return static_cast<std::uint64_t>(RLIM_INFINITY);
     std::uint64_t scale = 1;
@@ -254,8 +255,13 @@ class FileParser {
       if (scale != 1) s.pop_back();
     }
     if (s.empty() || s.size() > 12 || !std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
-      return std::nullopt;
-    return std::stoull(s) * scale;
+      return malformed;
+    // Refused rather than wrapped: "16777216T" is 2^64, which would be 0.
+    // RLIM_INFINITY is spelled "unlimited", never reached by a number.
+    const std::uint64_t n = std::stoull(s);
+    if (n > (static_cast<std::uint64_t>(RLIM_INFINITY) - 1) / scale)
+      return Result<std::uint64_t>(Code::invalid, "\"" + v.get<std::string>() + "\" is too large for a limit (at most 2^64 - 2; or \"unlimited\")");
+    return n * scale;
   }
 
   // An object of NAME: value; `each` validates and stores one member.
@@ -434,6 +440,35 @@ class FileParser {
   const std::vector<Rule>* rules_ = nullptr;
 };
 
+// The same files, as binfmt_misc matches them (an empty mask is all ones).
+bool same_match(const MatchSpec& a, const MatchSpec& b) {
+  auto mask = [](const MatchSpec& m) { return m.mask.empty() ? std::string(m.magic.size(), '\xff') : m.mask; };
+  return a.magic == b.magic && mask(a) == mask(b) && a.offset == b.offset && a.extension == b.extension;
+}
+
+// Pairs of formats whose kernel entries match the same files with different
+// flags: the kernel runs the newest matching entry, with its flags, for both.
+std::vector<std::string> shadowed_flags(const std::map<std::string, FormatEntry, std::less<>>& formats,
+                                        const std::vector<std::string>& native) {
+  auto registered = [&](const std::pair<const std::string, FormatEntry>& f) {
+    return f.second.enabled && std::find(native.begin(), native.end(), f.first) == native.end();
+  };
+  std::vector<std::string> out;
+  for (auto a = formats.begin(); a != formats.end(); ++a) {
+    for (auto b = std::next(a); b != formats.end(); ++b) {
+      if (!registered(*a) || !registered(*b) || a->second.flags == b->second.flags) continue;
+      bool same = false;
+      for (const auto& ma : a->second.binfmt)
+        for (const auto& mb : b->second.binfmt) same = same || same_match(ma, mb);
+      if (same)
+        out.push_back(a->second.where + ": " + a->first + " (flags \"" + a->second.flags + "\") and " + b->first +
+                      " (flags \"" + b->second.flags + "\") register kernel entries that match the same files; the kernel "
+                      "applies one entry's flags to both, so these flags cannot all take effect (give both the same flags)");
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<Registry> Registry::parse(std::span<const RegistryFile> files, const RegistryChecks& checks) {
@@ -470,6 +505,7 @@ Result<Registry> Registry::parse(std::span<const RegistryFile> files, const Regi
     return Status::error(Code::invalid, all);
   }
   reg.rules_ = std::move(all_rules);
+  reg.warnings_ = shadowed_flags(reg.formats_, checks.native_formats);
   return reg;
 }
 

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 
 #include <algorithm>
 #include <boost/asio.hpp>
@@ -19,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "peer_budget.h"
 #include "request_inbox.h"
 #include "scarlet/fd_message.h"
 
@@ -41,7 +43,8 @@ using stream = asio::local::stream_protocol;
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Impl(asio::io_context& io_, std::vector<UniqueFd> listeners_, ServerOptions o, Handler h, Counters& c)
       : io(io_), listeners(std::move(listeners_)), options(o), handler(std::move(h)), counters(c),
-        stopping(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)), spare(::open("/dev/null", O_RDONLY | O_CLOEXEC)) {
+        stopping(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)), spare(::open("/dev/null", O_RDONLY | O_CLOEXEC)),
+        budget(BudgetOptions{}) {
     // Threads race to accept: whoever loses must get EAGAIN, not block.
     for (const auto& l : listeners) {
       ::fcntl(l.get(), F_SETFL, ::fcntl(l.get(), F_GETFL) | O_NONBLOCK);
@@ -70,12 +73,20 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   UniqueFd spare;    // given up to accept (and shed) a client when fds run out
   std::size_t active = 0;
   std::map<uid_t, std::size_t> per_user;
+  PeerBudget budget;  // each user's share of the threads that answer
+
+  // The handler's answer to a request the budget admitted.
+  Answer answer_admitted(const Peer& peer, Inbox& inbox, bool pass_fd);
+  // The answer to a request answered off the accepting threads, or none when
+  // the peer's budget is spent (then the connection is closed unanswered,
+  // and the shim decides alone).
+  std::optional<Answer> answer_queued(const Peer& peer, Inbox& inbox, bool pass_fd);
 
   void accept_loop();
   void take_clients(int listener);
   void serve(UniqueFd sock, bool pass_fd);
   void respond(UniqueFd sock, const Peer& peer, Inbox& inbox, bool pass_fd);
-  bool admit(const Peer& peer, bool always = false);
+  bool admit(const Peer& peer);
   void release(const Peer& peer);
 };
 
@@ -153,8 +164,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void respond() {
-    reply_ = server_->handler(peer_, inbox_.take_request(), inbox_.take_fd());
-    if (!pass_fd_) reply_.runtime.reset();
+    auto reply = server_->answer_queued(peer_, inbox_, pass_fd_);
+    if (!reply) return close();
+    reply_ = std::move(*reply);
     write_from(0);
   }
 
@@ -206,18 +218,26 @@ Peer peer_of(int fd) {
 // request costs a shim about as much kernel time as it costs the daemon, so
 // more threads than that only preempt the clients they wait for (measured in
 // docs/benchmarks.md: on 2 CPUs, 1 thread gives the same throughput as 2
-// and a shorter tail).
+// and a shorter tail). But at least 2: one user may keep one of them busy
+// with a costly decision (BudgetOptions::max_in_flight), and the others'
+// execs must still find a thread (issue 11, finding 5).
 unsigned accept_threads(const ServerOptions& o) {
   if (o.accept_threads > 0) return o.accept_threads;
-  return std::clamp((std::thread::hardware_concurrency() + 1) / 2, 1u, 4u);
+  return std::clamp((std::thread::hardware_concurrency() + 1) / 2, 2u, 4u);
+}
+
+std::chrono::nanoseconds thread_cpu_time() {
+  struct timespec ts {};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
 }
 
 }  // namespace
 
-bool Server::Impl::admit(const Peer& peer, bool always) {
+bool Server::Impl::admit(const Peer& peer) {
   std::lock_guard lock(mutex);
-  if (!always && active >= options.max_connections) return false;
-  if (!always && peer.uid != 0 && per_user[peer.uid] >= options.max_per_user) return false;
+  if (active >= options.max_connections) return false;
+  if (peer.uid != 0 && per_user[peer.uid] >= options.max_per_user) return false;
   ++active;
   ++per_user[peer.uid];
   return true;
@@ -284,8 +304,13 @@ void Server::Impl::serve(UniqueFd sock, bool pass_fd) {
   const Inbox::Outcome got = inbox.receive(sock.get());
   if (got == Inbox::Outcome::garbage) ++counters.garbage;
   if (got == Inbox::Outcome::garbage || got == Inbox::Outcome::closed) return;
-  if (got == Inbox::Outcome::complete && inbox.request().type == wire::Type::decide)
-    return respond(std::move(sock), peer, inbox, pass_fd);
+  if (got == Inbox::Outcome::complete && inbox.request().type == wire::Type::decide) {
+    switch (budget.admit(peer.uid)) {
+      case PeerBudget::Verdict::go: return respond(std::move(sock), peer, inbox, pass_fd);
+      case PeerBudget::Verdict::spent: ++counters.rejected; return;
+      case PeerBudget::Verdict::busy: break;  // answered on the io_context, off these threads
+    }
+  }
   if (!admit(peer)) {
     ++counters.rejected;
     return;
@@ -295,16 +320,36 @@ void Server::Impl::serve(UniqueFd sock, bool pass_fd) {
   else connection->wait_for_request();
 }
 
-void Server::Impl::respond(UniqueFd sock, const Peer& peer, Inbox& inbox, bool pass_fd) {
+Answer Server::Impl::answer_admitted(const Peer& peer, Inbox& inbox, bool pass_fd) {
+  const auto started = thread_cpu_time();
   Answer reply = handler(peer, inbox.take_request(), inbox.take_fd());
+  budget.done(peer.uid, thread_cpu_time() - started);
   if (!pass_fd) reply.runtime.reset();
+  return reply;
+}
+
+std::optional<Answer> Server::Impl::answer_queued(const Peer& peer, Inbox& inbox, bool pass_fd) {
+  if (budget.admit(peer.uid, true) == PeerBudget::Verdict::spent) {
+    ++counters.rejected;
+    return std::nullopt;
+  }
+  return answer_admitted(peer, inbox, pass_fd);
+}
+
+void Server::Impl::respond(UniqueFd sock, const Peer& peer, Inbox& inbox, bool pass_fd) {
+  Answer reply = answer_admitted(peer, inbox, pass_fd);
   ssize_t n = send_answer(sock.get(), reply);
   if (n < 0 && errno != EAGAIN) return;  // the client is gone
   auto sent = static_cast<std::size_t>(n < 0 ? 0 : n);
   if (sent == reply.frame.size()) return;
-  // The rest of a long reply goes out as the client reads it. It was asked
-  // for and answered, so it is not turned away at the caps.
-  admit(peer, true);
+  // The rest of a long reply goes out as the client reads it, within the
+  // caps like any connection: a client that does not read would otherwise
+  // hold connections beyond them (issue 11, finding 7). Turned away, its
+  // shim decides alone.
+  if (!admit(peer)) {
+    ++counters.rejected;
+    return;
+  }
   std::make_shared<Connection>(shared_from_this(), std::move(sock), peer, Inbox(), pass_fd)->send_rest(std::move(reply), sent);
 }
 

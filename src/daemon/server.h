@@ -6,7 +6,9 @@
 // server's own accepting threads; any other is served asynchronously on the
 // io_context, and slow, oversized or garbage clients are dropped: each such
 // connection has a deadline and a size cap, and they are capped in total and
-// per user, so none can stall the others.
+// per user, so none can stall the others. Each user but root also has a
+// budget of the daemon's CPU time and of requests answered at once
+// (peer_budget.h, its defaults); a request beyond it is closed unanswered.
 // Thread-safety: run the io_context on any number of threads. The handler
 // is called from the accepting threads and the io_context's at once; every
 // asynchronous connection's handlers run on its own strand. start() and
@@ -35,7 +37,7 @@ struct ServerOptions {
   std::size_t max_connections = 512;  // waiting ones; beyond this, new ones are closed at once (the shim decides alone)
   std::size_t max_per_user = 128;     // for each uid but root
   std::chrono::milliseconds deadline{2000};  // from accept to reply sent
-  unsigned accept_threads = 0;  // accepting and answering whole requests; 0: half the CPUs, 1 to 4
+  unsigned accept_threads = 0;  // accepting and answering whole requests; 0: half the CPUs, 2 to 4
 };
 
 using Handler = std::function<Answer(const Peer&, const wire::Message&, UniqueFd)>;

@@ -48,6 +48,11 @@ Status write_atomically(const std::string& path, const std::string& text) {
   return {};
 }
 
+bool open_for_reading(int fd) {
+  const int flags = ::fcntl(fd, F_GETFL);
+  return flags >= 0 && !(flags & O_PATH) && (flags & O_ACCMODE) != O_WRONLY;
+}
+
 std::string text_reply(int code, std::string text) { return wire::encode(wire::TextReply{code, std::move(text)}); }
 
 std::string refusal(int code, std::string message) {
@@ -78,6 +83,7 @@ Result<std::shared_ptr<const Service::State>> Service::load() const {
   state->files = std::move(files).value();
   auto registry = parse_registry_for(state->files, state->host, host_program_samples());
   if (!registry.ok()) return registry.status();
+  for (const auto& w : (*registry)->warnings()) log_->warn("registry: {}", w);
   state->registry = *registry;
   state->dispatcher = std::make_unique<Dispatcher>(state->registry, state->host, TrustPolicy::detect());
   state->loaded_at = std::chrono::system_clock::now();
@@ -118,6 +124,17 @@ Status Service::apply_entries(const State& state, const State* previous) {
   // Registering now puts ours after every entry present: all count as seen.
   auto plan = binfmt::reconcile(planned(state), *kernel, binfmt::others(*kernel), state.registry->precedence());
   std::vector<std::string> problems;
+  // A stop leaves our entries in place, and the kernel holds the file each
+  // F entry opened when registered: at start, register those again, so that
+  // they run what their paths lead to now (a runtime upgraded meanwhile).
+  if (!previous) {
+    int repinned = 0;
+    for (const auto& w : plan.wanted)
+      if (w.flags.find('F') != std::string::npos &&
+          std::any_of(kernel->begin(), kernel->end(), [&](const binfmt::Entry& e) { return binfmt::same_registration(e, w); }))
+        repinned += table.replace(w).ok();
+    if (repinned > 0) log_->info("binfmt_misc: registered again {} entries left by an earlier run, with today's files", repinned);
+  }
   auto changes = table.sync(plan.wanted, problems);
   if (!changes.ok()) return changes.status();
   for (const auto& c : *changes) log_->info("binfmt_misc: {}", c);
@@ -262,12 +279,15 @@ void Service::stop() {
   for (const auto& p : problems) log_->error("binfmt_misc: {}", p);
 }
 
-Answer Service::decide(const wire::DecideRequest& req, UniqueFd fd) {
+Answer Service::decide(const Peer& peer, const wire::DecideRequest& req, UniqueFd fd) {
   ++counters_.decisions;
   auto state = state_.load();
   struct stat st {};
   if (!fd || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode))
     return {refusal(126, "no regular file was passed with the request")};
+  // Before the cache: an O_PATH fd (or one open only for writing) proves
+  // nothing about reading the file, and the answer would tell its format.
+  if (!open_for_reading(fd.get())) return {refusal(126, "the file passed with the request is not open for reading")};
   CacheKey key{{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
                 static_cast<std::uint64_t>(st.st_size), st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec,
                 st.st_ctim.tv_sec * 1'000'000'000LL + st.st_ctim.tv_nsec},
@@ -285,10 +305,14 @@ Answer Service::decide(const wire::DecideRequest& req, UniqueFd fd) {
     // The runtime goes with the reply, opened as checked, for a shim in a
     // chroot where its path leads nowhere (answer.h).
     if (!d.detection.native()) reply.runtime = runtime_fd(d.plan.exec_path);
-    cache_.put(key, reply);
+    cache_.put(key, reply, peer.uid);
     log_->debug("{}: {} -> {}", req.path, d.detection.format, d.plan.exec_path);
   } else {
     ++counters_.refusals;
+    // A refusal of the file itself (no format decided) depends on nothing
+    // else, and a hostile file must cost its decision once (issue 11,
+    // finding 5); "no runtime installed" is not kept.
+    if (d.detection.format.empty()) cache_.put(key, reply, peer.uid);
     log_->debug("{}: {}", req.path, d.status.message());
   }
   return reply;
@@ -323,7 +347,7 @@ Answer Service::handle(const Peer& peer, const wire::Message& m, UniqueFd fd) {
         ++counters_.garbage;
         return {m.type == wire::Type::decide ? refusal(126, req.status().message()) : text_reply(2, req.status().message())};
       }
-      return m.type == wire::Type::decide ? decide(*req, std::move(fd)) : Answer{explain(*req, std::move(fd))};
+      return m.type == wire::Type::decide ? decide(peer, *req, std::move(fd)) : Answer{explain(*req, std::move(fd))};
     }
     case wire::Type::status:
     case wire::Type::reload:

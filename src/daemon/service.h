@@ -98,7 +98,7 @@ class Service {
   // Registers again the entries whose interpreter file was replaced, and
   // drops held runtimes that were (pinned_files.h). Under admin_.
   void repin(const State& state, const binfmt::BinfmtTable& table, const std::vector<binfmt::Entry>& kernel);
-  Answer decide(const wire::DecideRequest& request, UniqueFd fd);
+  Answer decide(const Peer& peer, const wire::DecideRequest& request, UniqueFd fd);
   // The runtime at `path`, opened once per registry (null if it cannot be).
   std::shared_ptr<const UniqueFd> runtime_fd(const std::string& path);
   std::string explain(const wire::DecideRequest& request, UniqueFd fd);

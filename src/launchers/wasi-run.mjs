@@ -1,16 +1,16 @@
 // wasi-run.mjs MODULE ARGV0 [ARGS...]   (started by scarlet-wasi-node)
 //
 // Runs a WASI (wasi_snapshot_preview1) command module with Node's built-in
-// WASI, as a native program would run: same arguments, environment, standard
-// streams, files, and exit status. Works on Node 18 (Debian 12) and later.
+// WASI, as wasmtime would run it: same arguments, standard streams and exit
+// status, the current directory and no environment (see preopens() below).
+// Works on Node 18 (Debian 12) and later.
 //
 // Leave process.stdin/stdout/stderr alone (and do not import 'node:process',
 // whose ES module wrapper reads them all): creating those streams switches
 // pipes to non-blocking mode, and the program would then see EAGAIN from
 // reads and writes that a native program's blocking descriptors never give.
 import { writeSync } from 'node:fs';
-import { opendir, readFile, readdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { opendir, readFile } from 'node:fs/promises';
 import { WASI } from 'node:wasi';
 
 const me = 'scarlet-wasi-node';
@@ -25,62 +25,25 @@ function fail(status, message) {
   process.exit(status);
 }
 
-// Preopens. wasi-libc (what C, C++ and Rust programs use) keeps its own
-// working directory, which starts as "/": a relative path "a/b" becomes
-// "/a/b". It then strips the leading "/" (and "./") from that path and from
-// every preopen's name, and opens the path under the preopen with the longest
-// matching name, whole components only; "." and "/" both become "", which
-// matches everything. So a guest cannot tell "/x" from "x", and preopening
-// both "/" and "." would send every path to whichever came last.
-//
-// What works instead: "." maps to our current directory and catches every
-// path (so "x" and "./x" behave as natively); "..", "../..", ... map to its
-// ancestors, so "../x" works too (Node's WASI would refuse to leave "."); and
-// each top-level directory of the host ("/etc", "/tmp", "/usr", ...) is
-// preopened under its own name, so absolute paths win through the longer
-// match. Where the current directory has an entry with the same name as a
-// top-level directory (say ./lib and /lib), the relative one wins: "lib/x" is
-// the usual way to name a file on a command line. What remains: an absolute
-// path that no preopen covers (a file directly in "/", a directory we cannot
-// open) is looked up under "." instead, and a symlink cannot lead out of the
-// preopen it is in.
-// uvwasi opens every preopen up front and fails as a whole if one of them
-// cannot be opened (say /root for a user): offer only those that open.
-async function openable(dir) {
-  try {
-    await (await opendir(dir)).close();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
+// What the program sees, the same from every WASI runtime in the registry
+// (docs/registry.md, "What a WebAssembly program sees"): the current
+// directory, preopened as "." (fd 3), as wasmtime and wasmer give it with
+// --dir=., and nothing else: no other directory, no environment variable
+// (neither of them passes any unless told to). Paths then behave as there:
+// wasi-libc keeps its own working directory, "/", strips the leading "/"
+// and "./" from a path and opens it under the preopen with the longest
+// matching name, and "." matches everything, so "x", "./x" and "/x" all name
+// ./x, and "../x" leads nowhere (Node's WASI refuses to leave a preopen).
+// uvwasi fails as a whole if a preopen cannot be opened: without a usable
+// current directory there is none.
 async function preopens() {
-  const candidates = [];
-  let cwd = '/';
-  let here = new Set();
   try {
-    cwd = process.cwd();
-    here = new Set(await readdir(cwd));
-    candidates.push(['.', cwd]); // first, so fd 3 is "." as with wasmtime --dir=.
-    let up = '..';
-    for (let dir = cwd; dir !== '/'; dir = dirname(dir), up += '/..') {
-      candidates.push([up, dirname(dir)]);
-    }
+    const cwd = process.cwd();
+    await (await opendir(cwd)).close();
+    return { '.': cwd };
   } catch {
-    // No usable current directory: absolute paths still work.
+    return {};
   }
-  for (const entry of await readdir('/', { withFileTypes: true })) {
-    const maybeDir = entry.isDirectory() || entry.isSymbolicLink();
-    if (maybeDir && (cwd === '/' || !here.has(entry.name))) {
-      candidates.push([`/${entry.name}`, `/${entry.name}`]);
-    }
-  }
-  const dirs = {};
-  for (const [name, dir] of candidates) {
-    if (await openable(dir)) dirs[name] = dir;
-  }
-  return dirs;
 }
 
 // A component's preamble: "\0asm", version 0x0d, layer 1 (a core module's
@@ -112,7 +75,7 @@ try {
   wasi = new WASI({
     version: 'preview1', // required from Node 20 on; older Nodes ignore it
     args: [argv0, ...args],
-    env: process.env,
+    env: {},
     preopens: await preopens(),
     stdin: 0,
     stdout: 1,

@@ -69,6 +69,21 @@ const char* foreign_os_note(ByteView notes, bool big_endian) {
   return nullptr;
 }
 
+// A plain absolute path: "/" then components none of which is empty, "."
+// or "..". Runtimes look a foreign program's interpreter up beneath a
+// sysroot (QEMU_LD_PREFIX), so nothing else in PT_INTERP has a use.
+bool plain_absolute(std::string_view path) {
+  if (path.size() < 2 || path[0] != '/') return false;
+  std::size_t at = 1;
+  for (;;) {
+    auto end = path.find('/', at);
+    auto part = path.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
+    if (part.empty() || part == "." || part == "..") return false;
+    if (end == std::string_view::npos) return true;
+    at = end + 1;
+  }
+}
+
 std::string mips_abi(unsigned elf_class, std::uint32_t flags) {
   if (elf_class == ELFCLASS64) return "n64";
   return (flags & EF_MIPS_ABI2) ? "n32" : "o32";
@@ -161,7 +176,12 @@ class ElfModule final : public AbiModule {
     std::size_t phnum = 0;
     if (elf_getphdrnum(elf.get(), &phnum) != 0) return refuse(std::string("corrupt ELF program headers: ") + elf_errmsg(-1));
     if (phnum == 0) return refuse("ELF file has no program headers, so it cannot be run");
+    // As Linux's load_elf_phdrs: more than 64 KiB of program headers is not
+    // a program the kernel would load.
+    if (phnum > kMaxProgramHeaderBytes / (elf_class == ELFCLASS64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)))
+      return refuse("ELF file has " + std::to_string(phnum) + " program headers, more than Linux loads (64 KiB of them)");
     std::string interp;
+    std::uint64_t notes_left = kMaxNoteBytes;  // many PT_NOTEs may all cover the same megabyte
     for (std::size_t i = 0; i < phnum; ++i) {
       GElf_Phdr ph;
       if (!gelf_getphdr(elf.get(), static_cast<int>(i), &ph))
@@ -170,8 +190,9 @@ class ElfModule final : public AbiModule {
         auto s = read_string(file, ph.p_offset, ph.p_filesz);
         if (!s.ok()) return s.status().wrap("ELF interpreter path");
         interp = std::move(s).value();
-      } else if (ph.p_type == PT_NOTE && ph.p_offset < image.size()) {
-        auto len = std::min<std::uint64_t>(ph.p_filesz, image.size() - ph.p_offset);
+      } else if (ph.p_type == PT_NOTE && ph.p_offset < image.size() && notes_left > 0) {
+        auto len = std::min<std::uint64_t>({ph.p_filesz, image.size() - ph.p_offset, notes_left});
+        notes_left -= len;
         ByteView notes(image.data() + ph.p_offset, static_cast<std::size_t>(len));
         if (const char* other = foreign_os_note(notes, big))
           return refuse(std::string(other) + " ELF program, not a Linux program");
@@ -193,11 +214,18 @@ class ElfModule final : public AbiModule {
 
     std::string format = std::string("elf:") + target;
     d.facts.push_back({"abi", format});
+    if (!interp.empty() && !host_.runs(format) && !plain_absolute(interp))
+      return refuse("its ELF interpreter \"" + interp + "\" is not a plain absolute path");
     d.format = host_.runs(format) ? std::string(kNativeFormat) : format;
     return std::optional<Detection>(std::move(d));
   }
 
  private:
+  static constexpr std::size_t kMaxProgramHeaderBytes = 65536;
+  // Notes looked at in all, for another OS's tag: real programs have some
+  // hundred bytes of notes, and the tags come first.
+  static constexpr std::uint64_t kMaxNoteBytes = 64 * 1024;
+
   static std::uint64_t program_headers_end(ByteView h, unsigned elf_class, unsigned data) {
     auto u16 = [&](std::size_t at) { return std::uint64_t(*(data == ELFDATA2MSB ? be16(h, at) : le16(h, at))); };
     auto u32 = [&](std::size_t at) { return std::uint64_t(*(data == ELFDATA2MSB ? be32(h, at) : le32(h, at))); };

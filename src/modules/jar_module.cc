@@ -14,6 +14,11 @@ namespace scarlet {
 namespace {
 
 constexpr std::size_t kMaxManifest = 64 * 1024;
+// The most a jar's central directory may list, checked before libzip reads
+// it: bounds the work of one decision (docs/benchmarks.md, hostile-load).
+// Large application jars hold some tens of thousands of entries.
+constexpr std::uint64_t kMaxEntries = 65535;
+constexpr std::uint64_t kMaxDirectory = std::uint64_t{8} << 20;
 
 // libzip source callbacks over a FileView (see zip_source_function(3)).
 struct ViewSource {
@@ -63,6 +68,43 @@ zip_int64_t view_source(void* user, void* data, zip_uint64_t len, zip_source_cmd
   }
 }
 
+// What the archive's end records claim its central directory holds: the
+// most any of them claims, since which one libzip believes is its choice.
+// libzip reads the whole directory and allocates for every entry when it
+// opens an archive, so this is checked first (issue 11: 1.3 million entries
+// cost it 5.6 s and 310 MB).
+struct DirectoryClaim {
+  std::uint64_t entries = 0, bytes = 0;
+};
+
+DirectoryClaim directory_claim(const FileView& file) {
+  constexpr std::uint32_t kEnd = 0x06054b50, kLocator = 0x07064b50, kEnd64 = 0x06064b50;
+  constexpr std::uint64_t kEndSize = 22, kLocatorSize = 20, kEnd64Size = 56;
+  // The end record sits within its own size plus the longest comment of the end.
+  constexpr std::uint64_t kTail = kLocatorSize + kEndSize + 0xffff;
+  DirectoryClaim worst;
+  const std::uint64_t start = file.size() > kTail ? file.size() - kTail : 0;
+  auto tail = file.read(start, static_cast<std::size_t>(file.size() - start));
+  if (!tail.ok()) return worst;
+  const ByteView t(*tail);
+  for (std::size_t at = 0; at + kEndSize <= t.size(); ++at) {
+    if (*le32(t, at) != kEnd) continue;
+    std::uint64_t entries = *le16(t, at + 10), bytes = *le32(t, at + 12);
+    // All ones there say "see the zip64 end record", which the locator
+    // before this record points to.
+    if ((entries == 0xffff || bytes == 0xffffffff) && at >= kLocatorSize && *le32(t, at - kLocatorSize) == kLocator) {
+      auto record = file.read(*le64(t, at - kLocatorSize + 8), kEnd64Size);
+      if (record.ok() && le32(*record, 0) == kEnd64) {
+        if (entries == 0xffff) entries = le64(*record, 32).value_or(0);
+        if (bytes == 0xffffffff) bytes = le64(*record, 40).value_or(0);
+      }
+    }
+    worst.entries = std::max(worst.entries, entries);
+    worst.bytes = std::max(worst.bytes, bytes);
+  }
+  return worst;
+}
+
 struct ZipCloser {
   void operator()(zip_t* z) const { zip_discard(z); }
 };
@@ -106,6 +148,10 @@ class JarModule final : public AbiModule {
 
   Sniff get_runtime_config(const FileView& file, std::string_view) const override {
     if (!has_magic(file.head(), 0, "PK\x03\x04")) return not_mine();
+    if (auto claim = directory_claim(file); claim.entries > kMaxEntries || claim.bytes > kMaxDirectory)
+      return refuse("zip archive lists " + std::to_string(claim.entries) + " entries in " + std::to_string(claim.bytes) +
+                    " bytes, more than the " + std::to_string(kMaxEntries) + " entries or " +
+                    std::to_string(kMaxDirectory >> 20) + " MiB a jar may have here");
     ViewSource vs{&file, 0, {}};
     zip_error_init(&vs.error);
     struct ErrorFini {

@@ -180,6 +180,9 @@ class JavaClassModule final : public AbiModule {
     std::string main = find_main(c, utf8);
     std::string dotted = *internal;
     std::replace(dotted.begin(), dotted.end(), '/', '.');
+    // The name lands among java's options ("java -cp . NAME"), and java has
+    // no "--" to end them: a class named "-version" would be an option.
+    if (dotted[0] == '-') return refuse("Java class " + dotted + " has a name java would take for an option");
 
     Detection d;
     d.format = "java-class";

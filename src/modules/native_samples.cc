@@ -25,6 +25,26 @@ std::string elf_header(const elf::MachineRow& row, bool big, std::uint16_t type,
   return b;
 }
 
+// The kernel's binfmt_script runs a "#!" file with its interpreter, after
+// every binfmt_misc entry had its chance: a rule on the #! lines of the
+// interpreters hosts have would capture the host's own scripts.
+std::vector<NativeSample> script_samples() {
+  constexpr const char* kInterpreters[] = {
+      "sh",  "bash", "dash",  "zsh", "ksh",   "mksh",  "csh", "tcsh", "fish", "busybox", "python", "python3", "perl",
+      "ruby", "node", "nodejs", "php", "lua", "tclsh", "wish", "awk", "gawk", "sed", "make", "Rscript", "pwsh", "env"};
+  std::vector<NativeSample> out;
+  for (const char* name : kInterpreters) {
+    for (const char* dir : {"/bin/", "/usr/bin/", "/usr/local/bin/"})
+      for (const char* lead : {"#!", "#! "}) {
+        std::string line = std::string(lead) + dir + name;
+        out.push_back({line + " script", line + "\n"});
+      }
+    std::string line = std::string("#!/usr/bin/env ") + name;
+    out.push_back({line + " script", line + "\n"});
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<NativeSample> native_samples(const HostAbi& host) {
@@ -40,6 +60,7 @@ std::vector<NativeSample> native_samples(const HostAbi& host) {
     }
   }
   out.push_back({"#! script", "#!/bin/sh\n"});
+  for (auto& s : script_samples()) out.push_back(std::move(s));
   return out;
 }
 

@@ -79,4 +79,24 @@ std::string loop_marker_value(long pid, unsigned long long dev, unsigned long lo
   return std::to_string(pid) + ":" + std::to_string(dev) + ":" + std::to_string(ino);
 }
 
+int script_depth(const char* value, long pid) {
+  if (!value) return 0;
+  const std::string mine = std::to_string(pid) + ":";
+  std::string_view v(value);
+  if (!v.starts_with(mine)) return 0;
+  v.remove_prefix(mine.size());
+  if (v.empty() || v.size() > 2 || !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; })) return 0;
+  return std::stoi(std::string(v));
+}
+
+std::vector<char*> script_env(char* const* inherited, long pid, int depth, std::string& entry) {
+  entry = std::string(kScriptDepth) + "=" + std::to_string(pid) + ":" + std::to_string(depth);
+  std::vector<char*> out;
+  for (char* const* e = inherited; *e; ++e)
+    if (name_of(*e) != kScriptDepth) out.push_back(*e);
+  out.push_back(entry.data());
+  out.push_back(nullptr);
+  return out;
+}
+
 }  // namespace scarlet::shim

@@ -43,4 +43,17 @@ std::vector<std::string> final_env(const std::vector<std::string>& inherited, co
 // "pid:dev:ino", the marker's value for a runtime file.
 std::string loop_marker_value(long pid, unsigned long long dev, unsigned long long ino);
 
+// The variable counting the #! interpreters the shim ran in a row for one
+// pid ("pid:count"): a script an entry caught (say *.com) whose interpreter
+// comes back to the shim counts one more. The kernel's script handler gives
+// ELOOP beyond 5 levels within one execve; each of the shim's execs is a new
+// one, so it counts for itself. Another pid's count (a child inherited the
+// variable) is not this exec chain's.
+inline constexpr const char* kScriptDepth = "SCARLET_SHIM_SCRIPTS";
+// The count in `value` (the variable's, or null) for `pid`; 0 if it is another's or malformed.
+int script_depth(const char* value, long pid);
+// `inherited` without kScriptDepth, then `entry` ("SCARLET_SHIM_SCRIPTS=pid:count"
+// for `depth`, written there). Null-terminated; points into `inherited` and `entry`.
+std::vector<char*> script_env(char* const* inherited, long pid, int depth, std::string& entry);
+
 }  // namespace scarlet::shim

@@ -33,6 +33,7 @@
 #include "exec_env.h"
 #include "fast_path.h"
 #include "kernel_args.h"
+#include "limit_rule.h"
 #include "raw_syscall.h"
 #include "scarlet/build_config.h"
 #include "scarlet/fd_message.h"
@@ -166,9 +167,7 @@ void apply_limits(const Plan& plan) noexcept {
   for (std::uint32_t i = 0; i < plan.limitc; ++i) {
     struct rlimit cur {};
     sys::call(SYS_prlimit64, 0, plan.limits[i].resource, 0, sys::ptr(&cur));
-    // Limits only tighten: an unprivileged process cannot raise its hard limit.
-    rlim_t v = plan.limits[i].value < cur.rlim_max ? plan.limits[i].value : cur.rlim_max;
-    struct rlimit next = {v, v};
+    struct rlimit next = tightened(cur, static_cast<rlim_t>(plan.limits[i].value));
     sys::call(SYS_prlimit64, 0, plan.limits[i].resource, sys::ptr(&next), 0);
   }
 }

@@ -13,8 +13,10 @@
 #include "builtin_registry.h"
 #include "exec_env.h"
 #include "kernel_args.h"
+#include "limit_rule.h"
 #include "scarlet/build_config.h"
 #include "scarlet/client.h"
+#include "scarlet/printable.h"
 #include "scarlet/registry_loader.h"
 #include "scarlet/run_dir.h"
 #include "scarlet/shebang.h"
@@ -26,7 +28,8 @@ namespace {
 // One line on stderr: "scarlet: PATH: MESSAGE". No iostreams in the shim:
 // their static set-up would cost every foreign exec.
 int say(const std::string& path, const std::string& message, int code) {
-  std::string line = "scarlet: " + path + ": " + message + "\n";
+  // Both may come from a hostile file's bytes: no escapes reach the terminal.
+  std::string line = "scarlet: " + printable(path) + ": " + printable(message) + "\n";
   [[maybe_unused]] auto n = ::write(2, line.data(), line.size());
   return code;
 }
@@ -68,6 +71,19 @@ wire::DecideReply decide_here(const KernelArgs& k, int fd) {
   return reply_here;
 }
 
+// Whether the registry in force (as decide_here reads it) has C among the
+// flags of `format`. Under AT_SECURE the kernel computed privileges because
+// the *entry* that matched has C, and one entry can catch files of other
+// formats (the *.com extension entry, a setuid aarch64 program through a
+// symlink named x.com): only a format that asks for C itself runs setuid.
+bool format_asks_for_setuid(const KernelArgs& k, const std::string& format) {
+  auto files = read_registry_snapshot(snapshot_path(run_dir(k.secure)));
+  if (!files.ok()) files = read_registry_files(kDefaultRegistry);
+  auto registry = files.ok() ? parse_registry_for(*files, HostAbi::detect()) : Result<std::shared_ptr<const Registry>>(files.status());
+  const FormatEntry* entry = registry.ok() ? (*registry)->find(format) : nullptr;
+  return entry && entry->flags.find('C') != std::string::npos;
+}
+
 // The daemon's decision, and the runtime it opened (for a chroot that has
 // no file at the runtime's path).
 struct Answer {
@@ -88,9 +104,7 @@ void apply_limits(const std::vector<Limit>& limits) {
   for (const auto& l : limits) {
     struct rlimit cur {};
     ::getrlimit(l.resource, &cur);
-    // Limits only tighten: an unprivileged process cannot raise its hard limit.
-    rlim_t v = std::min<rlim_t>(static_cast<rlim_t>(l.value), cur.rlim_max);
-    struct rlimit next = {v, v};
+    struct rlimit next = tightened(cur, static_cast<rlim_t>(l.value));
     ::setrlimit(l.resource, &next);
   }
 }
@@ -105,12 +119,24 @@ Result<std::optional<Shebang>> shebang_of(int fd) {
 // Emulates binfmt_script for a "#!" file that reached us (say, a script
 // named *.com caught by an extension entry): run its interpreter directly.
 int exec_script(const KernelArgs& k, const Shebang& script, char** envp) {
+  // Under AT_SECURE (an entry with C, a setuid script): Linux never runs a
+  // script setuid, on purpose. Its interpreter would reopen it by a path that
+  // can be swapped, with the caller's environment (PYTHONPATH…): refused.
+  if (k.secure) return say(k.path, "setuid #! script: Linux runs no script setuid, and neither does scarlet-shim", 126);
+  // A script naming itself (or a ring of them) would come back here forever.
+  const long pid = ::getpid();
+  const int depth = script_depth(std::getenv(kScriptDepth), pid) + 1;
+  if (depth > Dispatcher::kMaxScriptDepth)
+    return say(k.path, "loop: more than " + std::to_string(Dispatcher::kMaxScriptDepth) +
+                           " levels of #! interpreters (the kernel gives ELOOP)", 126);
   std::vector<std::string> argv = {script.interpreter};
   if (script.argument) argv.push_back(*script.argument);
   argv.push_back(k.path);
   argv.insert(argv.end(), k.args.begin(), k.args.end());
   auto c_argv = c_strings(argv);
-  ::execve(argv[0].c_str(), c_argv.data(), envp);
+  std::string entry;
+  auto env = script_env(envp, pid, depth, entry);
+  ::execve(argv[0].c_str(), c_argv.data(), env.data());
   return say(k.path, "cannot run its interpreter " + argv[0] + ": " + std::strerror(errno), errno == ENOENT ? 127 : 126);
 }
 
@@ -203,6 +229,8 @@ int run(int argc, char** argv, char** envp, bool daemon_silent) {
     if (reply.exit_code != 0) return say(k->path, reply.message, reply.exit_code);
     if (reply.native)
       return say(k->path, "loop: a native program was sent to scarlet-shim by a binfmt_misc entry (see scarlet-dispatch status)", 126);
+    if (k->secure && !format_asks_for_setuid(*k, reply.format))
+      return say(k->path, "setuid " + reply.format + " program, but that format's flags do not ask for C: refused", 126);
     if (k->secure && !reply.uses_binary_fd)
       return say(k->path, "setuid program, but its runtime takes a path that could be swapped: refused", 126);
     if (!reach_program_without_dev_fd(reply, *k, fd.get()))

@@ -122,10 +122,16 @@ TEST_CASE("scripts/without-installed: the tests never see an installed copy of o
 echo "=== before"; ls -A $RUN_DIR | grep -cx socket
 echo "=== hidden"; $SRC/scripts/without-installed sh -c 'ls -A $RUN_DIR | wc -l'
 echo "=== after"; ls -A $RUN_DIR | grep -cx socket
+# An installed registry, in a mount namespace of this script's own.
+echo "=== installed registry"; unshare --mount sh -c '
+  mount -t tmpfs none /etc; mkdir /etc/scarlet-dispatch; echo "{}" > /etc/scarlet-dispatch/registry.json
+  ls -A /etc/scarlet-dispatch | wc -l; $SRC/scripts/without-installed sh -c "ls -A /etc/scarlet-dispatch | wc -l"'
 )SH", "", {"SRC=" + kSourceDir, "RUN_DIR=" + kDefaultRunDir});
   auto s = sections(r.out);
   CHECK(s["before"] == "1\n");
   CHECK(s["hidden"] == "0\n");
   CHECK(s["after"] == "1\n");
+  CHECK(s["installed registry"] == "1\n0\n");
+  CHECK(r.err.find("scripts/without-installed: hid the installed /etc/scarlet-dispatch from the tests") != std::string::npos);
   CHECK(r.err.find("scripts/without-installed: hid the installed " + kDefaultRunDir + " from the tests") != std::string::npos);
 }

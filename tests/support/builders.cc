@@ -1,6 +1,7 @@
 #include "support/builders.h"
 
 #include <zip.h>
+#include <zlib.h>
 
 #include <stdexcept>
 
@@ -249,6 +250,59 @@ std::string build_zip(const std::vector<std::pair<std::string, std::string>>& en
   if (n != static_cast<zip_int64_t>(out.size())) throw std::runtime_error("zip read");
   zip_error_fini(&error);
   return out;
+}
+
+std::string build_wide_jar(std::uint64_t entries) {
+  const std::string name = "META-INF/MANIFEST.MF", manifest = "Manifest-Version: 1.0\r\nMain-Class: Hostile\r\n\r\n";
+  const auto crc = static_cast<std::uint32_t>(::crc32(0, reinterpret_cast<const Bytef*>(manifest.data()), static_cast<uInt>(manifest.size())));
+  const auto size = static_cast<std::uint32_t>(manifest.size());
+  Writer w;
+  // The local header, stored: version, flags, method, time and date.
+  w.u32(0x04034b50); w.u16(20); w.u16(0); w.u16(0); w.u32(0);
+  w.u32(crc); w.u32(size); w.u32(size); w.u16(static_cast<std::uint16_t>(name.size())); w.u16(0);
+  w.bytes(name + manifest);
+  const std::uint64_t cd_offset = w.out.size();
+  auto central = [&](const std::string& n) {
+    w.u32(0x02014b50); w.u16(20); w.u16(20); w.u16(0); w.u16(0); w.u32(0);
+    w.u32(crc); w.u32(size); w.u32(size); w.u16(static_cast<std::uint16_t>(n.size()));
+    w.u16(0); w.u16(0); w.u16(0); w.u16(0); w.u32(0); w.u32(0);  // extra, comment, disk, attributes, local header at 0
+    w.bytes(n);
+  };
+  central(name);
+  for (std::uint64_t i = 0; i < entries; ++i) central(std::to_string(i));
+  const std::uint64_t cd_size = w.out.size() - cd_offset, total = entries + 1, end64 = w.out.size();
+  w.u32(0x06064b50); w.u64(44); w.u16(45); w.u16(45); w.u32(0); w.u32(0);
+  w.u64(total); w.u64(total); w.u64(cd_size); w.u64(cd_offset);
+  w.u32(0x07064b50); w.u32(0); w.u64(end64); w.u32(1);
+  const bool big = total > 0xfffe;
+  w.u32(0x06054b50); w.u16(0); w.u16(0);
+  w.u16(big ? 0xffff : static_cast<std::uint16_t>(total)); w.u16(big ? 0xffff : static_cast<std::uint16_t>(total));
+  w.u32(big ? 0xffffffff : static_cast<std::uint32_t>(cd_size)); w.u32(big ? 0xffffffff : static_cast<std::uint32_t>(cd_offset));
+  w.u16(0);
+  return w.out;
+}
+
+std::string build_note_storm_elf(std::uint64_t notes) {
+  const std::uint64_t size = 1 << 20, phdrs = notes * 56, notes_at = 64;
+  const std::uint64_t phoff = size > notes_at + phdrs ? size - phdrs : notes_at, notes_size = phoff - notes_at;
+  Writer w;
+  w.bytes(std::string("\x7f" "ELF\x02\x01\x01", 7));
+  w.pad_to(16);
+  w.u16(2); w.u16(183); w.u32(1);  // ET_EXEC, EM_AARCH64, EV_CURRENT
+  w.u64(0x400000); w.u64(phoff); w.u64(0); w.u32(0);
+  w.u16(64); w.u16(56); w.u16(static_cast<std::uint16_t>(notes > 0xffff ? 0xffff : notes)); w.u16(64); w.u16(0); w.u16(0);
+  // Notes named "X" with empty descriptors, none an OS's: every byte of
+  // every range is looked at.
+  while (w.out.size() + 16 <= phoff) {
+    w.u32(2); w.u32(0); w.u32(1);
+    w.bytes(std::string("X\0\0\0", 4));
+  }
+  w.pad_to(phoff);
+  for (std::uint64_t i = 0; i < notes; ++i) {
+    w.u32(4); w.u32(4);  // PT_NOTE, PF_R
+    w.u64(notes_at); w.u64(0); w.u64(0); w.u64(notes_size); w.u64(notes_size); w.u64(4);
+  }
+  return w.out;
 }
 
 }  // namespace scarlet::test

@@ -60,4 +60,13 @@ std::string build_class(const ClassSpec& spec);
 // A zip archive with the given (name, contents) entries, deflated, via libzip.
 std::string build_zip(const std::vector<std::pair<std::string, std::string>>& entries);
 
+// Issue 11's hostile files (finding 5), each built to cost a decision as
+// much as its format allows. A runnable jar whose central directory lists
+// `entries` more files, every one pointing at the manifest's own local
+// header (~47 bytes each), with zip64 end records past 65 535 entries:
+std::string build_wide_jar(std::uint64_t entries);
+// A 1 MiB aarch64 ELF whose `notes` program headers are all PT_NOTE, each
+// covering the same notes, which lie between the ELF header and them.
+std::string build_note_storm_elf(std::uint64_t notes);
+
 }  // namespace scarlet::test

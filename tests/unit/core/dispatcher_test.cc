@@ -322,3 +322,22 @@ TEST_CASE("dispatcher: #! interpreters are followed no deeper than the kernel wo
   REQUIRE(d.plan.chain[0].skipped.size() == 1);
   CHECK(d.plan.chain[0].skipped[0].reason.find("more than 5 levels of #! interpreters") != std::string::npos);
 }
+
+TEST_CASE("dispatcher: a program's interpreter is looked up beneath the sysroot only (issue 11, finding 6)", "[dispatcher]") {
+  Fixture f;
+  f.dir.write("launcher", kScript, 0755);
+  f.dir.write("sysroot/lib/ld-linux-aarch64.so.1", "", 0644);
+  f.dir.write("outside/secret", "", 0600);
+  // An absolute link inside the sysroot must not lead the probe out of it.
+  REQUIRE(::symlink((f.dir.path() + "/outside").c_str(), (f.dir.path() + "/sysroot/escape").c_str()) == 0);
+  f.load(R"({"version": 1, "formats": {
+    "elf:aarch64": {"runtimes": [{"path": "$D/launcher", "env_if_exists": {"QEMU_LD_PREFIX": "$D/sysroot"}}]}}})");
+  ElfSpec dynamic;
+  dynamic.interp = "/escape/secret";
+  Decision d = f.decide(build_elf(dynamic), {"./p", std::nullopt, {}, -1});
+  REQUIRE(d.status.ok());
+  CHECK(d.plan.env.empty());
+  dynamic.interp = "/lib/ld-linux-aarch64.so.1";
+  d = f.decide(build_elf(dynamic), {"./p", std::nullopt, {}, -1});
+  CHECK(d.plan.env == std::vector<EnvVar>{{"QEMU_LD_PREFIX", f.dir.path() + "/sysroot"}});
+}

@@ -1,11 +1,16 @@
 #include "scarlet/registry.h"
 
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <future>
 
 #include "scarlet/dispatcher.h"
 #include "scarlet/native_samples.h"
+#include "scarlet/unique_fd.h"
 #include "support/temp_dir.h"
 
 using namespace scarlet;
@@ -229,4 +234,52 @@ TEST_CASE("registry: missing and oversized files", "[registry]") {
   CHECK_THAT(r.status().message(), Catch::EndsWith("larger than 1 MiB"));
   CHECK(drop_in_dir("/etc/scarlet-dispatch/registry.json") == "/etc/scarlet-dispatch/registry.d");
   CHECK(drop_in_dir("registry.json") == "./registry.d");
+}
+
+TEST_CASE("registry: a FIFO in registry.d is refused, not waited on (issue 11, finding 8)", "[registry]") {
+  TempDir dir;
+  std::string main = dir.write("registry.json", kIssueExample);
+  dir.write("registry.d/.keep", "");
+  const std::string fifo = dir.path() + "/registry.d/50-fifo.json";
+  REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+  auto reading = std::async(std::launch::async, [&] { return read_registry_files(main); });
+  const bool returned = reading.wait_for(std::chrono::seconds(2)) == std::future_status::ready;
+  if (!returned) UniqueFd(::open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));  // unblocks old code
+  auto files = reading.get();
+  CHECK(returned);
+  REQUIRE_FALSE(files.ok());
+  CHECK(files.status().message() == fifo + ": not a regular file");
+}
+
+TEST_CASE("registry: a limit too large for 64 bits is refused with its place, not wrapped (issue 11, finding 8)", "[registry]") {
+  std::string text = R"({"version": 1, "formats": {"jar": {"limits": {"as": "16777216T", "nofile": "16777215T"}, "runtimes": []}}})";
+  std::string e = error_of(text);
+  CHECK(e == at(text, "\"16777216T\"") + ": \"16777216T\" is too large for a limit (at most 2^64 - 2; or \"unlimited\")");
+}
+
+TEST_CASE("registry: rules on the #! lines of common interpreters are refused (issue 11, finding 8)", "[registry]") {
+  for (const char* magic : {"#!/usr/bin/env", "#!/bin/bash", "#!/usr/bin/python3", "#! /bin/sh", "#!/usr/bin/env python3", "#!/usr/bin/perl"}) {
+    std::string text = std::string(R"({"version": 1, "rules": [{"name": "grabby", "magic": ")") + magic + R"("}]})";
+    INFO(magic);
+    CHECK_THAT(error_of(text), Catch::Contains(at(text, "{\"name\": \"grabby\"") + ": this magic would match native executables (#!"));
+  }
+  CHECK(parse(R"({"version": 1, "rules": [{"name": "mine", "magic": "#!SCARLET"}]})").ok());
+}
+
+TEST_CASE("registry: different flags on formats whose entries match the same files are warned about (issue 11, finding 2)", "[registry]") {
+  // C on msdos alone: its "MZ" entry is the same as pe:x86_64's, and the
+  // kernel applies one entry's flags to both formats' files.
+  std::string text = R"({"version": 1, "formats": {
+    "msdos": {"flags": "POCF", "binfmt": [{"magic": "MZ"}, {"extension": "com"}], "runtimes": []},
+    "pe:x86_64": {"flags": "POF", "binfmt": {"magic": "MZ"}, "runtimes": []},
+    "wasm": {"flags": "PF", "binfmt": {"magic": "\\x00asm"}, "runtimes": []}}})";
+  auto r = parse(text);
+  REQUIRE(r.ok());
+  REQUIRE(r->warnings().size() == 1);
+  CHECK(r->warnings()[0] == at(text, "{\"flags\": \"POCF\"") + ": msdos (flags \"POCF\") and pe:x86_64 (flags \"POF\") register kernel "
+                            "entries that match the same files; the kernel applies one entry's flags to both, so these flags "
+                            "cannot all take effect (give both the same flags)");
+  // The same flags, or different files: nothing to say.
+  CHECK(parse(R"({"version": 1, "formats": {"msdos": {"flags": "POCF", "binfmt": {"magic": "MZ"}, "runtimes": []},
+    "pe:x86_64": {"flags": "POCF", "binfmt": {"magic": "MZ"}, "runtimes": []}}})")->warnings().empty());
 }

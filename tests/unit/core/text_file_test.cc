@@ -1,6 +1,13 @@
 #include "scarlet/text_file.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <future>
+
+#include "scarlet/unique_fd.h"
 
 #include "support/temp_dir.h"
 
@@ -33,4 +40,18 @@ TEST_CASE("text_file: missing files and directories are errors with the path", "
   CHECK(missing.status().message().starts_with(dir.path() + "/nope: "));
   auto directory = read_text_file(dir.path(), 10, "10 bytes");
   CHECK_FALSE(directory.ok());
+}
+
+TEST_CASE("text_file: a FIFO is refused without waiting for a writer (issue 11, finding 8)", "[text_file]") {
+  TempDir dir;
+  const std::string fifo = dir.path() + "/fifo.json";
+  REQUIRE(::mkfifo(fifo.c_str(), 0644) == 0);
+  auto reading = std::async(std::launch::async, [&] { return read_text_file(fifo, 10, "10 bytes"); });
+  const bool returned = reading.wait_for(std::chrono::seconds(2)) == std::future_status::ready;
+  // Old code blocks in open(): a writer coming and going lets it return.
+  if (!returned) UniqueFd(::open(fifo.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC));
+  auto r = reading.get();
+  CHECK(returned);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() == fifo + ": not a regular file");
 }

@@ -56,3 +56,19 @@ TEST_CASE("decision_cache: the runtime's fd is kept with its answer and shared",
   hit.reset();
   CHECK(runtime.use_count() == 1);
 }
+
+TEST_CASE("decision_cache: one user filling it evicts only its own entries (issue 11, finding 7)", "[cache]") {
+  DecisionCache c(64);  // each user but root holds at most 8
+  c.put(key(1), answer("mine"), 1001);
+  c.put(key(2), answer("root's"), 0);
+  for (std::uint64_t i = 100; i < 1100; ++i) c.put(key(i), answer("flood"), 1000);
+  CHECK(c.size_of(1000) == 8);
+  CHECK(frame(c.get(key(1))) == "mine");
+  CHECK(frame(c.get(key(2))) == "root's");
+  CHECK(frame(c.get(key(1099))) == "flood");  // the flood's newest stay
+  CHECK_FALSE(c.get(key(100)));
+  // Big answers count by their bytes too.
+  c.put(key(5000), answer(std::string(DecisionCache::kBytes / 8 + 1, 'x')), 1000);
+  CHECK_FALSE(c.get(key(5000)));
+  CHECK(frame(c.get(key(1))) == "mine");
+}

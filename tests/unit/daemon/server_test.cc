@@ -12,6 +12,7 @@
 
 #include <boost/asio.hpp>
 #include <catch2/catch.hpp>
+#include <functional>
 #include <thread>
 
 #include "scarlet/client.h"
@@ -24,6 +25,26 @@ using namespace scarlet::test;
 
 namespace {
 
+// Answers with the size of the passed file and the peer's uid, passing that file back.
+Answer echo(const Peer& peer, const wire::Message&, UniqueFd fd) {
+  off_t size = fd ? ::lseek(fd.get(), 0, SEEK_END) : -1;
+  Answer a{wire::encode(wire::TextReply{0, std::to_string(size) + " uid " + std::to_string(peer.uid)}), nullptr};
+  if (fd) a.runtime = std::make_shared<const UniqueFd>(std::move(fd));
+  return a;
+}
+
+// Runs `client` in a child process as `uid`; its return value (0 to 255).
+int as_user(uid_t uid, const std::function<int()>& client) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    if (::setresgid(uid, uid, uid) != 0 || ::setresuid(uid, uid, uid) != 0) ::_exit(255);
+    ::_exit(client());
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 // A server on its own thread, on the socket file and the abstract socket of
 // its run directory, answering with the size of the passed file, and
 // passing that file back.
@@ -35,7 +56,7 @@ struct Running {
   std::unique_ptr<Server> server;
   std::thread thread;
 
-  explicit Running(ServerOptions options = {}) {
+  explicit Running(ServerOptions options = {}, Handler handler = echo, bool serving = true) {
     auto listener = listen_unix(socket);
     auto abstract = listen_abstract(abstract_socket_name(dir.path()));
     REQUIRE(listener.ok());
@@ -43,21 +64,18 @@ struct Running {
     std::vector<UniqueFd> listeners;
     listeners.push_back(std::move(listener).value());
     listeners.push_back(std::move(abstract).value());
-    server = std::make_unique<Server>(io, std::move(listeners), options,
-                                      [](const Peer& peer, const wire::Message&, UniqueFd fd) {
-                                        off_t size = fd ? ::lseek(fd.get(), 0, SEEK_END) : -1;
-                                        Answer a{wire::encode(wire::TextReply{0, std::to_string(size) + " uid " + std::to_string(peer.uid)}),
-                                                 nullptr};
-                                        if (fd) a.runtime = std::make_shared<const UniqueFd>(std::move(fd));
-                                        return a;
-                                      },
-                                      counters);
+    ::chmod(dir.path().c_str(), 0755);  // for clients of other uids
+    server = std::make_unique<Server>(io, std::move(listeners), options, std::move(handler), counters);
+    if (serving) serve();
+  }
+  // Starts serving (clients may connect before: the listeners queue them).
+  void serve() {
     server->start();
     thread = std::thread([this] { io.run(); });
   }
   ~Running() {
     io.stop();
-    thread.join();
+    if (thread.joinable()) thread.join();
   }
   const std::string& run_dir() const { return dir.path(); }
 };
@@ -191,4 +209,70 @@ TEST_CASE("server: an abstract socket that a user listens on is not taken for th
   ::close(ready[1]);
   REQUIRE_FALSE(m.ok());
   CHECK(m.status().message().starts_with("connect " + socket_path(dir.path())));
+}
+
+TEST_CASE("server: one user's costly requests beyond its budget are closed unanswered, others are answered (issue 11, finding 5)", "[server]") {
+  // 300 ms of CPU per request for uid 1000; PeerBudget's defaults give a
+  // user 250 ms at once, refilled at a quarter of a CPU: a request or two,
+  // then refusals, which cost nothing, until it has refilled (unless this
+  // machine is so loaded that 300 ms of CPU take 1.2 s).
+  Running s({}, [](const Peer& peer, const wire::Message& m, UniqueFd fd) {
+    if (peer.uid == 1000) {
+      struct timespec start {}, now {};
+      ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start);
+      do ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+      while ((now.tv_sec - start.tv_sec) * 1'000'000'000L + (now.tv_nsec - start.tv_nsec) < 300'000'000L);
+    }
+    return echo(peer, m, std::move(fd));
+  });
+  const std::string frame = wire::encode(wire::DecideRequest{"./costly", std::nullopt, -1, {}});
+  const std::string run_dir = s.run_dir();
+  int answered = as_user(1000, [&] {
+    int n = 0;
+    for (int i = 0; i < 10; ++i) n += call_daemon(run_dir, frame, -1, 2000).ok();
+    return n;
+  });
+  CHECK(answered >= 1);
+  CHECK(answered < 10);
+  CHECK(s.counters.rejected == static_cast<std::uint64_t>(10 - answered));
+  CHECK(ask(s.run_dir(), -1).starts_with("-1 uid 0"));  // root, and everyone else, still served
+}
+
+TEST_CASE("server: answers larger than the socket buffer hold no more connections than the per-user cap (issue 11, finding 7)", "[server]") {
+  Running s(ServerOptions{512, 2, std::chrono::milliseconds(5000)}, [](const Peer&, const wire::Message&, UniqueFd) {
+    return Answer{wire::encode(wire::TextReply{0, std::string(4 << 20, 'x')}), nullptr};
+  }, false);
+  const std::string frame = wire::encode(wire::DecideRequest{"./p", std::nullopt, -1, {}});
+  const std::string socket = s.socket;
+  const std::size_t whole = wire::encode(wire::TextReply{0, std::string(4 << 20, 'x')}).size();
+  int sent[2];
+  REQUIRE(::pipe(sent) == 0);
+  // Five whole requests wait in the backlog before the server starts; their
+  // answers are not read. The cap is 2.
+  std::thread start([&] {
+    char c;
+    if (::read(sent[0], &c, 1) == 1) s.serve();
+  });
+  int dropped = as_user(1000, [&] {
+    std::vector<UniqueFd> held;
+    for (int i = 0; i < 5; ++i) {
+      held.push_back(connect_to(socket));
+      if (::send(held.back().get(), frame.data(), frame.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(frame.size())) return 254;
+    }
+    if (::write(sent[1], "x", 1) != 1) return 253;
+    ::usleep(500'000);
+    int n = 0;
+    for (auto& fd : held) {
+      std::vector<char> buf(1 << 16);
+      std::size_t total = 0;
+      ssize_t got;
+      while ((got = ::recv(fd.get(), buf.data(), buf.size(), MSG_DONTWAIT)) > 0) total += static_cast<std::size_t>(got);
+      n += got == 0 && total < whole;  // closed before the whole answer
+    }
+    return n;
+  });
+  ::close(sent[1]);
+  start.join();
+  ::close(sent[0]);
+  CHECK(dropped == 3);
 }

@@ -39,8 +39,8 @@ struct Fixture {
     dir.write("registry.json", R"({"version": 1, "rules": [{"name": "bench", "magic": "SCARLETB"}],
       "formats": {"rule:bench": {"runtimes": [{"path": ")" + dir.path() + R"(/bin/rt", )" + args + "}]}}}");
   }
-  wire::DecideReply decide(const std::string& path, uid_t uid = 1000) {
-    UniqueFd fd(::open(path.c_str(), O_RDONLY));
+  wire::DecideReply decide(const std::string& path, uid_t uid = 1000, int flags = O_RDONLY) {
+    UniqueFd fd(::open(path.c_str(), flags));
     std::string frame = wire::encode(wire::DecideRequest{path, std::nullopt, 3, {}});
     std::string reply = service->handle(Peer{1, uid, uid}, {wire::Type::decide, frame.substr(wire::kHeaderSize)}, std::move(fd)).frame;
     return *wire::decode_decide_reply(reply.substr(wire::kHeaderSize));
@@ -122,4 +122,30 @@ TEST_CASE("service: admin requests are for root only", "[service]") {
   CHECK(status["counters"]["errors"] == 2);
   for (const char* key : {"pid", "socket", "entries", "runtimes", "counters", "registry", "other_entries"})
     CHECK(status.contains(key));
+}
+
+TEST_CASE("service: a refusal of the file itself is cached, a missing runtime is not (issue 11, finding 5)", "[service]") {
+  Fixture f;
+  std::string hostile = f.dir.write("hostile", "nothing known", 0755);
+  CHECK(f.decide(hostile).exit_code == 126);
+  CHECK(f.decide(hostile).exit_code == 126);
+  CHECK(f.service->counters().cache_hits == 1);  // decided once
+  CHECK(f.service->counters().refusals == 1);
+
+  ::unlink((f.dir.path() + "/bin/rt").c_str());
+  std::string prog = f.dir.write("prog", "SCARLETB", 0755);
+  CHECK(f.decide(prog).exit_code == 127);
+  f.dir.write("bin/rt", "#!/bin/sh\n", 0755);  // installing the runtime takes effect at once
+  CHECK(f.decide(prog).exit_code == 0);
+  CHECK(f.service->counters().cache_hits == 1);
+}
+
+TEST_CASE("service: an fd not open for reading is refused before the cache is asked (issue 11, finding 7)", "[service]") {
+  Fixture f;
+  std::string prog = f.dir.write("prog", "SCARLETB", 0755);
+  REQUIRE(f.decide(prog).exit_code == 0);  // cached now, for a reader
+  auto r = f.decide(prog, 1000, O_PATH);
+  CHECK(r.exit_code == 126);
+  CHECK(r.message == "the file passed with the request is not open for reading");
+  CHECK(f.service->counters().cache_hits == 0);
 }

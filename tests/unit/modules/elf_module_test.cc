@@ -1,5 +1,7 @@
 #include <elf.h>
 
+#include <chrono>
+
 #include <catch2/catch.hpp>
 
 #include "support/builders.h"
@@ -161,4 +163,32 @@ TEST_CASE("elf: other files are not claimed", "[elf]") {
   CHECK(format_of(*m, "") == "");
   CHECK(format_of(*m, "#!/bin/sh\n") == "");
   CHECK(format_of(*m, "\x7f" "EL") == "");
+}
+
+TEST_CASE("elf: a foreign interpreter that is not a plain absolute path is refused (issue 11, finding 6)", "[elf]") {
+  auto m = make_elf_module(x86_host());
+  ElfSpec s;
+  for (const char* bad : {"/../../root/secret", "/lib/../etc/shadow", "lib/ld.so", "/lib//ld.so", "/lib/./ld.so", "/"}) {
+    s.interp = bad;
+    INFO(bad);
+    CHECK(format_of(*m, build_elf(s)) == std::string("refused: its ELF interpreter \"") + bad + "\" is not a plain absolute path");
+  }
+  s.interp = "/lib/ld-linux-aarch64.so.1";
+  CHECK(format_of(*m, build_elf(s)) == "elf:aarch64");
+}
+
+TEST_CASE("elf: more program headers than Linux loads are refused at once (issue 11, finding 5)", "[elf]") {
+  auto m = make_elf_module(x86_host());
+  const auto started = std::chrono::steady_clock::now();
+  CHECK(format_of(*m, build_note_storm_elf(16384)) ==
+        "refused: ELF file has 16384 program headers, more than Linux loads (64 KiB of them)");
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(500));
+}
+
+TEST_CASE("elf: many PT_NOTEs over the same notes cost one bounded scan (issue 11, finding 5)", "[elf]") {
+  auto m = make_elf_module(x86_host());
+  const std::string hostile = build_note_storm_elf(65536 / 56);  // as many as Linux loads
+  const auto started = std::chrono::steady_clock::now();
+  CHECK(format_of(*m, hostile) == "elf:aarch64");
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(500));
 }

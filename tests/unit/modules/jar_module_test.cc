@@ -1,3 +1,5 @@
+#include <chrono>
+
 #include <catch2/catch.hpp>
 
 #include "support/builders.h"
@@ -56,4 +58,16 @@ TEST_CASE("jar: its main class's version names the Java it needs", "[jar]") {
   r = sniff(*m, build_zip({{"META-INF/MANIFEST.MF", "Main-Class: com.example.Hello\n"}}));
   REQUIRE(r.ok());
   CHECK((*r)->fact("needs") == nullptr);
+}
+
+TEST_CASE("jar: a central directory of 1.3 million entries is refused before libzip reads it (issue 11, finding 5)", "[jar]") {
+  auto m = make_jar_module(x86_host());
+  const std::string hostile = build_wide_jar(1'300'000);
+  const auto started = std::chrono::steady_clock::now();
+  CHECK(format_of(*m, hostile) ==
+        "refused: zip archive lists 1300001 entries in 67788956 bytes, more than the 65535 entries or 8 MiB a jar may have here");
+  // 5.6 s before; the bound leaves room for copying 61 MB under ASan.
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(1));
+  // At the cap, a jar is still read, and costs a bounded decision.
+  CHECK(format_of(*m, build_wide_jar(65534)) == "jar");
 }

@@ -105,3 +105,11 @@ TEST_CASE("java_class: the class-file version names the Java it needs", "[java]"
   r = sniff(*m, build_class(old), "com/example/Hello.class");
   CHECK((*r)->vars.back() == Fact{"java", "1"});
 }
+
+TEST_CASE("java_class: a class whose name java would take for an option is refused (issue 11, finding 7)", "[java]") {
+  auto m = make_java_class_module(x86_host());
+  // "java -cp . -version": java has no "--" that would end its options first.
+  CHECK(format_of(*m, build_class({"-version"}), "-version.class") ==
+        "refused: Java class -version has a name java would take for an option");
+  CHECK(format_of(*m, build_class({"a/-version"}), "a/-version.class") == "java-class");  // "a.-version" is a class
+}

@@ -1,5 +1,7 @@
 #include "scarlet/native_samples.h"
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include "scarlet/modules.h"
@@ -11,16 +13,19 @@ using namespace scarlet::test;
 TEST_CASE("native_samples: one header per native ABI, type and OSABI, recognized as native", "[samples]") {
   HostAbi host({"elf:x86_64", "elf:i386"});
   auto samples = native_samples(host);
-  CHECK(samples.size() == 2 * 2 * 2 + 1);
+  auto elf_count = [](const std::vector<NativeSample>& list) {
+    return std::count_if(list.begin(), list.end(), [](const NativeSample& s) { return !s.what.starts_with("#!"); });
+  };
+  CHECK(elf_count(samples) == 2 * 2 * 2);
   auto elf = make_elf_module({host, {}});
   for (const auto& s : samples) {
-    if (s.what == "#! script") continue;
+    if (s.what.starts_with("#!")) continue;
     // The synthetic headers carry no program headers, so the module refuses
     // them, but only after recognizing the ABI.
     INFO(s.what);
     CHECK(format_of(*elf, s.head) == "refused: ELF file has no program headers, so it cannot be run");
   }
-  CHECK(native_samples(HostAbi({"elf:aarch64"})).size() == 2 * 2 + 1);
+  CHECK(elf_count(native_samples(HostAbi({"elf:aarch64"}))) == 2 * 2);
 }
 
 TEST_CASE("native_samples: a file sample is its first 256 bytes", "[samples]") {
