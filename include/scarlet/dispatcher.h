@@ -97,7 +97,10 @@ class Dispatcher {
 
  private:
   struct Choice;
-  Result<Choice> choose_runtime(const std::string& format, const std::vector<std::string>& seen, ChainLink& link) const;
+  // `subject` (nullable) is what the runtime will run, for candidates that
+  // need a version of it.
+  Result<Choice> choose_runtime(const std::string& format, const std::vector<std::string>& seen, const Detection* subject,
+                                ChainLink& link) const;
   Result<Detection> sniff_file(const std::string& path, int depth) const;
 
   std::shared_ptr<const Registry> registry_;

@@ -19,6 +19,7 @@
 #include "scarlet/abi_module.h"
 #include "scarlet/match_spec.h"
 #include "scarlet/native_samples.h"
+#include "scarlet/runtime_version.h"
 #include "scarlet/status.h"
 
 namespace scarlet {
@@ -54,6 +55,11 @@ struct RuntimeCandidate {
   std::vector<EnvVar> env;
   std::vector<EnvPathChoice> env_if_exists;
   std::vector<Limit> limits;       // override the format's limits by name
+  // The runtime's own version must be at least the program's value of the
+  // module variable `version_at_least` ({java}: the Java a class file needs);
+  // an older one is skipped, and if none is left the user is told why.
+  VersionProbe version;
+  std::string version_at_least;
   // A program the kernel can start itself in this runtime's place
   // (binfmt_misc flags P and F: it takes the path and argv[0] as the kernel
   // gives them), so that no shim, daemon or file of ours takes part in an
@@ -68,6 +74,9 @@ struct RuntimeCandidate {
 struct FormatEntry {
   std::string id;
   std::string description;
+  // What to install when no runtime is ("wine32:i386"): the one line a user
+  // sees then names it, so a program that cannot run never fails silently.
+  std::string install;
   bool enabled = true;
   std::string flags = "POF";          // binfmt_misc flags for this format's kernel entries
   bool direct = true;                 // false: never the kernel route (route.h), always the shim

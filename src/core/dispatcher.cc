@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "scarlet/arg_template.h"
 #include "scarlet/modules.h"
+#include "scarlet/runtime_version.h"
 #include "scarlet/unique_fd.h"
 
 namespace scarlet {
@@ -36,6 +38,19 @@ void tighten(std::vector<Limit>& limits, const Limit& l) {
   auto same = std::find_if(limits.begin(), limits.end(), [&](const Limit& x) { return x.resource == l.resource; });
   if (same == limits.end()) limits.push_back(l);
   else if (l.value < same->value) *same = l;
+}
+
+// The version a candidate needs of its runtime for this program, if it
+// names one and the program's module said it ({java} of a class file).
+std::optional<int> required_version(const RuntimeCandidate& candidate, const Detection* subject) {
+  if (!subject || candidate.version_at_least.empty()) return std::nullopt;
+  for (const auto& v : subject->vars)
+    if (v.key == candidate.version_at_least) {
+      int n = 0;
+      auto [end, ec] = std::from_chars(v.value.data(), v.value.data() + v.value.size(), n);
+      if (ec == std::errc() && end == v.value.data() + v.value.size()) return n;
+    }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -96,12 +111,13 @@ Result<Detection> Dispatcher::sniff_file(const std::string& file, int depth) con
 }
 
 Result<Dispatcher::Choice> Dispatcher::choose_runtime(const std::string& format, const std::vector<std::string>& seen,
-                                                      ChainLink& link) const {
+                                                      const Detection* subject, ChainLink& link) const {
   link.format = format;
   const FormatEntry* entry = registry_->find(format);
+  const std::string install = entry && !entry->install.empty() ? "; install " + entry->install : "";
   if (!entry || !entry->enabled || entry->runtimes.empty())
-    return Result<Choice>(Code::not_found, format + " program, but no runtime is configured for it");
-  bool refused = false;
+    return Result<Choice>(Code::not_found, format + " program, but no runtime is configured for it" + install);
+  bool refused = false, too_old = false;
   for (const auto& candidate : entry->runtimes) {
     auto skip = [&](std::string reason, bool refusal) {
       link.skipped.push_back({candidate.path, std::move(reason)});
@@ -111,6 +127,15 @@ Result<Dispatcher::Choice> Dispatcher::choose_runtime(const std::string& format,
     if (!file.ok()) {
       skip(file.status().message(), file.status().code() != Code::not_found);
       continue;
+    }
+    if (auto needed = required_version(candidate, subject)) {
+      if (auto have = runtime_version(*file, candidate.version); have && *have < *needed) {
+        skip(basename_of(candidate.path) + " is version " + std::to_string(*have) + "; the program needs " +
+                 std::to_string(*needed) + " or later",
+             false);
+        too_old = true;
+        continue;
+      }
     }
     auto exec_file = candidate.via.empty() ? file : trusted_runtime_path(candidate.via, trust_);
     if (!exec_file.ok()) {
@@ -138,13 +163,19 @@ Result<Dispatcher::Choice> Dispatcher::choose_runtime(const std::string& format,
     link.runtime_format = fmt;
     return Choice{entry, &candidate, std::move(exec_detection)};
   }
+  if (too_old && !refused) {
+    std::vector<std::string> why;
+    for (const auto& s : link.skipped)
+      if (s.reason.find(" or later") != std::string::npos) why.push_back(s.reason);
+    return Result<Choice>(Code::not_found, format + " program, but no installed runtime is new enough (" + join(why) + ")" + install);
+  }
   std::vector<std::string> tried;  // "dosbox, dosbox-x"; with reasons when any was refused
   for (const auto& s : link.skipped) {
     std::string item = refused ? s.path + ": " + s.reason : basename_of(s.path);
     if (std::find(tried.begin(), tried.end(), item) == tried.end()) tried.push_back(std::move(item));
   }
   if (refused) return Result<Choice>(Code::refused, format + " program, but no runtime may be used (" + join(tried) + ")");
-  return Result<Choice>(Code::not_found, format + " program, but no runtime is installed (tried " + join(tried) + ")");
+  return Result<Choice>(Code::not_found, format + " program, but no runtime is installed (tried " + join(tried) + ")" + install);
 }
 
 namespace {
@@ -211,7 +242,7 @@ Decision Dispatcher::decide(const FileView& file, const Invocation& inv) const {
     }
     seen.push_back(format);
     plan.chain.emplace_back();
-    auto choice = choose_runtime(format, seen, plan.chain.back());
+    auto choice = choose_runtime(format, seen, subject_detection, plan.chain.back());
     if (!choice.ok()) {
       out.status = choice.status();
       return out;
@@ -280,7 +311,7 @@ Decision Dispatcher::decide(const FileView& file, const Invocation& inv) const {
 
 ChainLink Dispatcher::runtime_for(const std::string& format, Status& status) const {
   ChainLink link;
-  auto choice = choose_runtime(format, {format}, link);
+  auto choice = choose_runtime(format, {format}, nullptr, link);
   status = choice.status();
   return link;
 }

@@ -309,7 +309,7 @@ class FileParser {
   }
 
   std::optional<RuntimeCandidate> runtime(const json& v, const std::string& p) {
-    if (!object(v, p, {"path", "via", "abi", "args", "env", "env_if_exists", "limits", "direct", "comment"})) return std::nullopt;
+    if (!object(v, p, {"path", "via", "abi", "args", "env", "env_if_exists", "limits", "direct", "version", "comment"})) return std::nullopt;
     RuntimeCandidate c;
     c.where = doc_.where(p);
     auto path = string(v, p, "path");
@@ -340,7 +340,24 @@ class FileParser {
     if (v.contains("limits"))
       if (auto l = limits(v["limits"], JsonDocument::child(p, "limits"))) c.limits = *l;
     if (v.contains("direct")) direct(v["direct"], JsonDocument::child(p, "direct"), c);
+    if (v.contains("version")) version(v["version"], JsonDocument::child(p, "version"), c);
     return c;
+  }
+
+  // "version": {"file": "../release", "key": "JAVA_VERSION", "at_least": "java"}
+  void version(const json& v, const std::string& p, RuntimeCandidate& c) {
+    if (!object(v, p, {"file", "key", "at_least", "comment"})) return;
+    auto file = string(v, p, "file"), key = string(v, p, "key"), at_least = string(v, p, "at_least");
+    if (!file || !key || !at_least || file->empty() || key->empty() || at_least->empty()) {
+      fail(p, "\"version\" needs \"file\", \"key\" and \"at_least\", each a non-empty string");
+      return;
+    }
+    if (file->starts_with('/')) {
+      fail(JsonDocument::child(p, "file"), "a version \"file\" is relative to the runtime's directory, not \"" + *file + "\"");
+      return;
+    }
+    c.version = {*file, *key};
+    c.version_at_least = *at_least;
   }
 
   // "direct": {"interpreter": PATH, "sysroot": PATH}
@@ -364,11 +381,12 @@ class FileParser {
                       (id.starts_with("rule:") ? " (no rule of that name is defined)" : " (see the list in docs/registry.md)"));
       return std::nullopt;
     }
-    if (!object(v, p, {"description", "enabled", "flags", "binfmt", "limits", "runtimes", "direct", "comment"})) return std::nullopt;
+    if (!object(v, p, {"description", "enabled", "flags", "binfmt", "limits", "runtimes", "direct", "install", "comment"})) return std::nullopt;
     FormatEntry f = base ? *base : FormatEntry{};
     f.id = id;
     f.where = doc_.where(p);
     if (auto d = string(v, p, "description")) f.description = *d;
+    if (auto i = string(v, p, "install")) f.install = *i;
     if (v.contains("enabled")) {
       if (!v["enabled"].is_boolean()) fail(JsonDocument::child(p, "enabled"), "\"enabled\" must be true or false");
       else f.enabled = v["enabled"].get<bool>();

@@ -46,11 +46,27 @@ async function preopens() {
   }
 }
 
+// A component's preamble: "\0asm", version 0x0d, layer 1 (a core module's
+// is version 1, layer 0), which Node's compile error would only call a
+// wrong version.
+async function isComponent(path) {
+  const preamble = [0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00];
+  try {
+    const head = (await readFile(path)).subarray(0, 8);
+    return preamble.every((byte, i) => head[i] === byte);
+  } catch {
+    return false;
+  }
+}
+
 let module;
 try {
   module = await WebAssembly.compile(await readFile(modulePath));
 } catch (e) {
   if (e.code === 'ENOENT') fail(127, 'no such file');
+  if (await isComponent(modulePath)) {
+    fail(126, 'a WebAssembly component, not a core module: it needs a component runtime (wasmtime, or scarlet-wasi-component)');
+  }
   fail(126, `not a valid WebAssembly module (${e.message})`);
 }
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "class_file.h"
 #include "scarlet/abi_module.h"
 
 namespace scarlet {
@@ -110,6 +111,7 @@ struct ZipCloser {
 struct ZipFileCloser {
   void operator()(zip_file_t* f) const { zip_fclose(f); }
 };
+std::optional<std::uint16_t> main_class_major(zip_t* za, const std::string& main_class);
 
 // A manifest header's value from the main section ("Main-Class: x"), with
 // continuation lines joined, per the JAR file specification.
@@ -187,9 +189,33 @@ class JarModule final : public AbiModule {
     if (auto cp = manifest_value(manifest, "Class-Path"); !cp.empty()) d.facts.push_back({"class_path", cp});
     d.facts.push_back({"entries", std::to_string(zip_get_num_entries(za.get(), 0))});
     d.vars.push_back({"main_class", main_class});
+    // The Java the main class needs, from its header; a main class the jar
+    // does not hold (it may come from Class-Path) says nothing.
+    if (auto major = main_class_major(za.get(), main_class)) {
+      int java = class_file::java_feature(*major);
+      d.facts.push_back({"needs", "Java " + std::to_string(java) + " or later (main class version " + std::to_string(*major) + ")"});
+      d.vars.push_back({"java", std::to_string(java)});
+    }
     return std::optional<Detection>(std::move(d));
   }
 };
+
+// The class-file major version of the jar's entry for `main_class`
+// ("com.example.Hello" is com/example/Hello.class), if it holds one.
+std::optional<std::uint16_t> main_class_major(zip_t* za, const std::string& main_class) {
+  std::string entry = main_class;
+  std::replace(entry.begin(), entry.end(), '.', '/');
+  entry += ".class";
+  zip_int64_t index = zip_name_locate(za, entry.c_str(), 0);
+  if (index < 0) return std::nullopt;
+  std::unique_ptr<zip_file_t, ZipFileCloser> f(zip_fopen_index(za, static_cast<zip_uint64_t>(index), 0));
+  if (!f) return std::nullopt;
+  std::uint8_t head[8];
+  if (zip_fread(f.get(), head, sizeof head) != sizeof head) return std::nullopt;
+  ByteView h(head, sizeof head);
+  if (be32(h, 0) != 0xcafebabe) return std::nullopt;
+  return be16(h, 6);
+}
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "class_file.h"
 #include "scarlet/abi_module.h"
 
 namespace scarlet {
@@ -187,6 +188,7 @@ class JavaClassModule final : public AbiModule {
     d.format = "java-class";
     d.facts.push_back({"class", dotted});
     d.facts.push_back({"version", std::to_string(*major) + "." + std::to_string(*minor)});
+    d.facts.push_back({"needs", "Java " + std::to_string(class_file::java_feature(*major)) + " or later"});
     if (main.empty()) return refuse("Java class " + dotted + " has no main method, so it cannot be run");
     d.facts.push_back({"main", main});
 
@@ -196,6 +198,7 @@ class JavaClassModule final : public AbiModule {
     d.facts.push_back({"classpath", *root});
     d.vars.push_back({"class", dotted});
     d.vars.push_back({"classpath", *root});
+    d.vars.push_back({"java", std::to_string(class_file::java_feature(*major))});
     return std::optional<Detection>(std::move(d));
   }
 

@@ -12,6 +12,16 @@ namespace {
 constexpr std::uint16_t kPe32Magic = 0x10b, kPe32PlusMagic = 0x20b;
 constexpr std::uint16_t kFileExecutableImage = 0x0002, kFileDll = 0x2000;
 constexpr std::size_t kClrDirectory = 14;  // IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR
+// How much of the metadata is searched for the target framework, and in what
+// pieces: real assemblies' metadata is a few KiB to a few MiB.
+constexpr std::uint64_t kMaxMetadataScan = 16 << 20;
+constexpr std::size_t kScanChunk = 64 * 1024;
+// The value of the TargetFrameworkAttribute the SDK writes into every
+// assembly it builds, a string in the #Blob heap: ".NETCoreApp,Version=v8.0"
+// for .NET Core and .NET 5+, ".NETFramework,Version=v4.8" for the .NET
+// Framework (ECMA-335 II.23.3 custom attribute blobs; the names are the
+// SDK's TargetFrameworkIdentifier values).
+constexpr std::string_view kFrameworkPrefixes[] = {".NETCoreApp,Version=v", ".NETFramework,Version=v"};
 
 const char* machine_format(std::uint16_t m) {
   switch (m) {
@@ -47,11 +57,17 @@ std::string hex16(std::uint16_t v) {
   return buf;
 }
 
+std::string hex32(std::uint32_t v) {
+  char buf[12];
+  std::snprintf(buf, sizeof buf, "0x%08x", v);
+  return buf;
+}
+
 class PeModule final : public AbiModule {
  public:
   std::string_view name() const override { return "pe"; }
   std::vector<std::string> formats() const override {
-    return {"pe:i386", "pe:x86_64", "pe:aarch64", "pe:arm", "clr"};
+    return {"pe:i386", "pe:x86_64", "pe:aarch64", "pe:arm", "clr", "clr-core"};
   }
 
   Sniff get_runtime_config(const FileView& file, std::string_view) const override {
@@ -79,7 +95,7 @@ class PeModule final : public AbiModule {
     d.facts.push_back({"pe", plus ? "PE32+" : "PE32"});
     d.facts.push_back({"machine", hex16(*machine)});
     d.facts.push_back({"subsystem", subsystem_name(*subsystem)});
-    if (*characteristics & kFileDll) return refuse("PE file is a DLL, not a program");
+    const bool dll = *characteristics & kFileDll;
     if (!(*characteristics & kFileExecutableImage)) return refuse("PE file is not marked as an executable image");
     if (*subsystem >= 10 && *subsystem <= 13) return refuse("PE file is an EFI image, not a Windows program");
     if (*subsystem == 1) return refuse("PE file is a Windows native-subsystem image (a driver), not a program");
@@ -89,9 +105,17 @@ class PeModule final : public AbiModule {
     if (clr_rva && clr_size && *clr_rva && *clr_size) {
       auto sections_at = std::uint64_t{*sig} + 24 + *opt_size;
       if (auto st = describe_clr(file, sections_at, nsections.value_or(0), *clr_rva, d); !st.ok()) return st;
-      d.format = "clr";
+      // .NET Core and .NET 5+ programs need dotnet (Mono cannot load their
+      // System.Runtime); everything else is the .NET Framework's, as Mono runs.
+      // Their programs are DLLs with an entry point ("dotnet app.dll").
+      const std::string* framework = d.fact("target_framework");
+      const bool core = framework && framework->starts_with(".NETCoreApp");
+      if (dll && !(core && d.fact("entry_point")))
+        return refuse(core ? ".NET assembly is a library (no entry point), not a program" : "PE file is a DLL, not a program");
+      d.format = core ? "clr-core" : "clr";
       return std::optional<Detection>(std::move(d));
     }
+    if (dll) return refuse("PE file is a DLL, not a program");
     const char* format = machine_format(*machine);
     if (!format) return refuse("PE program for machine " + hex16(*machine) + ", which no runtime here knows");
     d.format = format;
@@ -126,7 +150,12 @@ class PeModule final : public AbiModule {
     if (*flags & 2) f += ", 32-bit required";
     if (*flags & 0x20000) f += ", 32-bit preferred";
     d.facts.push_back({"clr_flags", f});
+    // EntryPointToken: a MethodDef (table 0x06) or, for a native entry
+    // point, a File token; 0 in a library.
+    if (auto entry = le32(*cli, 20); entry && *entry) d.facts.push_back({"entry_point", hex32(*entry)});
+    auto meta_size = le32(*cli, 12).value_or(0);
     if (auto meta_at = to_offset(*meta_rva)) {
+      if (auto framework = target_framework(file, *meta_at, meta_size)) d.facts.push_back({"target_framework", *framework});
       auto meta = file.read(*meta_at, 16 + 256);
       if (meta.ok() && has_magic(*meta, 0, "BSJB")) {
         auto len = le32(*meta, 12).value_or(0);
@@ -137,6 +166,26 @@ class PeModule final : public AbiModule {
       }
     }
     return {};
+  }
+
+  // The target framework string in the metadata ("" if none is found),
+  // searched a chunk at a time, each overlapping the last by a prefix's length.
+  static std::optional<std::string> target_framework(const FileView& file, std::uint64_t at, std::uint32_t size) {
+    const std::uint64_t end = at + std::min<std::uint64_t>(size, kMaxMetadataScan);
+    constexpr std::size_t kOverlap = 64;
+    for (std::uint64_t pos = at; pos < end; pos += kScanChunk) {
+      auto chunk = file.read(pos, static_cast<std::size_t>(std::min<std::uint64_t>(kScanChunk + kOverlap, end - pos)));
+      if (!chunk.ok() || chunk->empty()) return std::nullopt;
+      std::string_view text(reinterpret_cast<const char*>(chunk->data()), chunk->size());
+      for (std::string_view prefix : kFrameworkPrefixes) {
+        auto found = text.find(prefix);
+        if (found == std::string_view::npos) continue;
+        auto version_end = text.find_first_not_of("0123456789.", found + prefix.size());
+        if (version_end == std::string_view::npos) version_end = text.size();
+        return std::string(text.substr(found, version_end - found));
+      }
+    }
+    return std::nullopt;
   }
 };
 

@@ -131,7 +131,10 @@ void module_seeds(const fs::path& out) {
   for (const auto& s : {ElfSpec{}, dyn, mips, netbsd}) add("elf", kProg, build_elf(s));
   PeSpec clr;
   clr.clr = true;
-  for (const auto& s : {PeSpec{}, PeSpec{0x14c, false}, clr}) {
+  PeSpec core = clr;
+  core.target_framework = ".NETCoreApp,Version=v8.0";
+  core.characteristics = 0x2022;
+  for (const auto& s : {PeSpec{}, PeSpec{0x14c, false}, clr, core}) {
     add("pe", kProg, build_pe(s));
     add("msdos", kProg, build_pe(s));
   }
@@ -139,6 +142,9 @@ void module_seeds(const fs::path& out) {
   add("msdos", kCom, "\xb4\x4c\xcd\x21");
   add("wasm", kProg, std::string("\0asm\x01\0\0\0\x01\x04\x01\x60\x00\x00", 14));
   add("wasm", kProg, std::string("\0asm\x0d\0\x01\0", 8));
+  add("pyc", kProg, std::string("\xa7\x0d\x0d\x0a\0\0\0\0\0\0\0\0\0\0\0\0\xe3", 17));  // 3.11, by timestamp
+  add("pyc", kProg, std::string("\xcb\x0d\x0d\x0a\x03\0\0\0", 8));                 // 3.12, header only
+  add("pyc", kProg, std::string("\x03\xf3\x0d\x0a\0\0\0\0\x63", 9));              // 2.7
   add("macho", kProg,
       u32_bytes(0xcafebabe, true) + u32_bytes(1, true) + u32_bytes(0x01000007, true) + std::string(16, '\0'));
   add("macho", kProg, build_class({}));

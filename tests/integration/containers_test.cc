@@ -102,9 +102,10 @@ TEST_CASE("containers: formats only a module can tell are decided with nothing o
   const std::string here = " in this root (no daemon or registry of scarlet-dispatch is reachable from it)\nrc=127\n";
   for (const char* mode : {"running", "killed"}) {
     check_case("scarlet", mode, "container_formats",
-               {{"/hello.jar", "scarlet: /hello.jar: jar program, but no runtime is installed (tried java)" + here},
-                {"/hello64.exe", "scarlet: /hello64.exe: pe:x86_64 program, but no runtime is installed (tried wine64, wine)" + here},
-                {"/HELLO.COM", "scarlet: /HELLO.COM: msdos program, but no runtime is installed (tried dosbox, dosbox-x)" + here}});
+               {{"/hello.jar", "scarlet: /hello.jar: jar program, but no runtime is installed (tried java); install a Java "
+                               "runtime new enough for it (default-jre-headless, or openjdk-<version>-jre-headless)" + here},
+                {"/hello64.exe", "scarlet: /hello64.exe: pe:x86_64 program, but no runtime is installed (tried wine64, wine); install wine64" + here},
+                {"/HELLO.COM", "scarlet: /HELLO.COM: msdos program, but no runtime is installed (tried dosbox, dosbox-x); install dosbox" + here}});
     check_case("scarlet", mode, "container_own_java", {{"jar", "hello from jar\narg1=[x]\nrc=11\n"}});
   }
 }

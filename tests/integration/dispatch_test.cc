@@ -179,7 +179,7 @@ TEST_CASE("dispatch: refusals are one line with the shell's exit codes", "[dispa
       "echo '=== no main'; $EXAMPLES/java/nomain.jar; echo \"rc=$?\"\n";
   RunResult r = in_sandbox(kCli, reg, script, "", kEnv);
   auto s = sections(r.out);
-  CHECK(s["missing"] == "scarlet: " + kExamples + "/pe/hello64.exe: pe:x86_64 program, but no runtime is installed (tried wine64, wine)\nrc=127\n");
+  CHECK(s["missing"] == "scarlet: " + kExamples + "/pe/hello64.exe: pe:x86_64 program, but no runtime is installed (tried wine64, wine); install wine64\nrc=127\n");
   CHECK(s["untrusted"] == "scarlet: " + kExamples + "/java/hello.jar: jar program, but no runtime may be used (" + dir.path() +
                               "/bin/java-copy: " + dir.path() + "/bin/java-copy is writable by group or others)\nrc=126\n");
   CHECK(s["loop"] == "scarlet: " + dir.path() + "/bin/rt.loopy: loop: this runtime was sent back to scarlet-shim by a binfmt_misc entry that matches it\nrc=126\n");

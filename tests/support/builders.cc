@@ -174,6 +174,7 @@ std::string build_pe(const PeSpec& s) {
     w.u32(kSectionRva + 72);  // metadata RVA
     w.u32(64);
     w.u32(s.clr_flags);
+    w.u32(s.entry_point);
     w.pad_to(kSectionRaw + 72);
     w.bytes("BSJB");
     w.u16(1);
@@ -181,6 +182,12 @@ std::string build_pe(const PeSpec& s) {
     w.u32(0);
     w.u32(12);
     w.bytes(std::string("v4.0.30319\0\0", 12));
+    if (!s.target_framework.empty()) {
+      // A custom attribute blob: prolog 0x0001, then the string's length and bytes.
+      w.bytes(std::string("\x01\x00", 2));
+      w.u8(static_cast<std::uint8_t>(s.target_framework.size()));
+      w.bytes(s.target_framework);
+    }
   }
   w.pad_to(kSectionRaw + 0x200);
   return w.out;

@@ -43,6 +43,8 @@ struct PeSpec {
   std::uint16_t characteristics = 0x0022;  // executable image, large-address aware
   bool clr = false;                      // add a CLI header and metadata root
   std::uint32_t clr_flags = 1;           // IL-only
+  std::uint32_t entry_point = 0x06000001;  // the CLI header's EntryPointToken (0 in a library)
+  std::string target_framework;          // a TargetFrameworkAttribute blob in the metadata, e.g. ".NETCoreApp,Version=v8.0"
 };
 std::string build_pe(const PeSpec& spec);
 

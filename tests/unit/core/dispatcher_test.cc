@@ -119,6 +119,46 @@ TEST_CASE("dispatcher: missing, untrusted and unconfigured runtimes give 127 or 
   CHECK(exit_code_for(d.status) == 127);
 }
 
+TEST_CASE("dispatcher: a format's install hint ends the line that says no runtime is installed", "[dispatcher]") {
+  Fixture f;
+  f.load(R"({"version": 1, "rules": [{"name": "a", "magic": "AAAA"}, {"name": "c", "magic": "CCCC"}],
+    "formats": {"rule:a": {"install": "dosbox", "runtimes": [{"path": "/usr/bin/dosbox-none"}]},
+                "rule:c": {"install": "something", "runtimes": []}}})");
+  Decision d = f.decide("AAAA", {"./game.exe", std::nullopt, {}, -1});
+  CHECK(d.status.message() == "rule:a program, but no runtime is installed (tried dosbox-none); install dosbox");
+  CHECK(exit_code_for(d.status) == 127);
+  d = f.decide("CCCC", {"./x", std::nullopt, {}, -1});
+  CHECK(d.status.message() == "rule:c program, but no runtime is configured for it; install something");
+}
+
+TEST_CASE("dispatcher: a runtime older than the program needs is passed over, and none left is one line, 127", "[dispatcher]") {
+  Fixture f;
+  f.dir.write("jdk17/bin/java", kScript, 0755);
+  f.dir.write("jdk17/release", "JAVA_VERSION=\"17.0.15\"\n");
+  f.dir.write("jdk25/bin/java", kScript, 0755);
+  f.dir.write("jdk25/release", "JAVA_VERSION=\"25.0.3\"\n");
+  const char* probe = R"("version": {"file": "../release", "key": "JAVA_VERSION", "at_least": "java"})";
+  f.load(std::string(R"({"version": 1, "formats": {"java-class": {"install": "a newer Java", "runtimes": [
+    {"path": "$D/jdk17/bin/java", )") + probe + R"(, "args": ["{class}"]},
+    {"path": "$D/jdk25/bin/java", )" + probe + R"(, "args": ["{class}"]}]}}})");
+  ClassSpec java25;
+  java25.major = 69;
+  Decision d = f.decide(build_class(java25), {"com/example/Hello.class", std::nullopt, {}, -1});
+  REQUIRE(d.status.ok());
+  CHECK(d.plan.exec_path == f.dir.path() + "/jdk25/bin/java");
+  CHECK(d.plan.chain[0].skipped[0].reason == "java is version 17; the program needs 25 or later");
+  // A class for Java 17 takes the first.
+  d = f.decide(build_class({}), {"com/example/Hello.class", std::nullopt, {}, -1});
+  CHECK(d.plan.exec_path == f.dir.path() + "/jdk17/bin/java");
+
+  ClassSpec java30;
+  java30.major = 74;
+  d = f.decide(build_class(java30), {"com/example/Hello.class", std::nullopt, {}, -1});
+  CHECK(d.status.message() == "java-class program, but no installed runtime is new enough (java is version 17; the "
+                              "program needs 30 or later, java is version 25; the program needs 30 or later); install a newer Java");
+  CHECK(exit_code_for(d.status) == 127);
+}
+
 TEST_CASE("dispatcher: refused and unknown files", "[dispatcher]") {
   Fixture f;
   f.load(kBench);

@@ -45,6 +45,21 @@ TEST_CASE("jar: truncated or corrupt archives are refused", "[jar]") {
   CHECK(format_of(*m, "PK\x05\x06") == "");
 }
 
+TEST_CASE("jar: its main class's version names the Java it needs", "[jar]") {
+  auto m = make_jar_module(x86_host());
+  ClassSpec newer;
+  newer.major = 69;  // Java 25
+  auto r = sniff(*m, build_zip({{"META-INF/MANIFEST.MF", "Main-Class: com.example.Hello\n"},
+                                {"com/example/Hello.class", build_class(newer)}}));
+  REQUIRE(r.ok());
+  CHECK(*(*r)->fact("needs") == "Java 25 or later (main class version 69)");
+  CHECK((*r)->vars.back() == Fact{"java", "25"});
+  // A main class from elsewhere (Class-Path) says nothing.
+  r = sniff(*m, build_zip({{"META-INF/MANIFEST.MF", "Main-Class: com.example.Hello\n"}}));
+  REQUIRE(r.ok());
+  CHECK((*r)->fact("needs") == nullptr);
+}
+
 TEST_CASE("jar: a central directory of 1.3 million entries is refused before libzip reads it (issue 11, finding 5)", "[jar]") {
   auto m = make_jar_module(x86_host());
   const std::string hostile = build_wide_jar(1'300'000);

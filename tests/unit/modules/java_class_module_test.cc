@@ -16,7 +16,7 @@ TEST_CASE("java_class: the class name and classpath root come from the constant 
   CHECK(*(*r)->fact("classpath") == "/srv/app/classes");
   CHECK(*(*r)->fact("main") == "static main(String[])");
   CHECK(*(*r)->fact("version") == "61.0");
-  CHECK((*r)->vars == std::vector<Fact>{{"class", "com.example.Hello"}, {"classpath", "/srv/app/classes"}});
+  CHECK((*r)->vars == std::vector<Fact>{{"class", "com.example.Hello"}, {"classpath", "/srv/app/classes"}, {"java", "17"}});
 
   r = sniff(*m, build_class({}), "com/example/Hello.class");
   CHECK(*(*r)->fact("classpath") == ".");
@@ -90,6 +90,20 @@ TEST_CASE("java_class: other CAFEBABE files are not claimed", "[java]") {
   auto m = make_java_class_module(x86_host());
   CHECK(format_of(*m, u32_bytes(0xcafebabe, true) + u32_bytes(2, true)) == "");  // a universal binary
   CHECK(format_of(*m, "\xca\xfe\xba") == "");
+}
+
+TEST_CASE("java_class: the class-file version names the Java it needs", "[java]") {
+  auto m = make_java_class_module(x86_host());
+  ClassSpec newer;
+  newer.major = 69;  // Java 25
+  auto r = sniff(*m, build_class(newer), "com/example/Hello.class");
+  REQUIRE(r.ok());
+  CHECK(*(*r)->fact("needs") == "Java 25 or later");
+  CHECK((*r)->vars.back() == Fact{"java", "25"});
+  ClassSpec old;
+  old.major = 46;  // Java 1.2
+  r = sniff(*m, build_class(old), "com/example/Hello.class");
+  CHECK((*r)->vars.back() == Fact{"java", "1"});
 }
 
 TEST_CASE("java_class: a class whose name java would take for an option is refused (issue 11, finding 7)", "[java]") {

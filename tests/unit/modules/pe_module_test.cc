@@ -33,6 +33,45 @@ TEST_CASE("pe: a CLR header makes it a .NET assembly whatever the machine", "[pe
   CHECK(*(*r)->fact("clr_header") == "2.5");
 }
 
+TEST_CASE("pe: an assembly built for .NET Core or .NET 5+ is clr-core, for dotnet", "[pe]") {
+  auto m = make_pe_module(x86_host());
+  PeSpec s;
+  s.clr = true;
+  s.target_framework = ".NETCoreApp,Version=v8.0";
+  s.characteristics = 0x2022;  // "dotnet app.dll": a DLL with an entry point
+  auto r = sniff(*m, build_pe(s));
+  REQUIRE(r.ok());
+  REQUIRE(*r);
+  CHECK((*r)->format == "clr-core");
+  CHECK(*(*r)->fact("target_framework") == ".NETCoreApp,Version=v8.0");
+  s.characteristics = 0x0022;
+  CHECK(format_of(*m, build_pe(s)) == "clr-core");
+}
+
+TEST_CASE("pe: a .NET Framework assembly, or one that names no framework, stays clr for Mono", "[pe]") {
+  auto m = make_pe_module(x86_host());
+  PeSpec s;
+  s.clr = true;
+  s.target_framework = ".NETFramework,Version=v4.8";
+  auto r = sniff(*m, build_pe(s));
+  REQUIRE(r.ok());
+  CHECK((*r)->format == "clr");
+  CHECK(*(*r)->fact("target_framework") == ".NETFramework,Version=v4.8");
+  s.target_framework.clear();
+  CHECK(format_of(*m, build_pe(s)) == "clr");
+}
+
+TEST_CASE("pe: .NET libraries are not programs", "[pe]") {
+  auto m = make_pe_module(x86_host());
+  PeSpec s;
+  s.clr = true;
+  s.characteristics = 0x2022;
+  CHECK(format_of(*m, build_pe(s)) == "refused: PE file is a DLL, not a program");
+  s.target_framework = ".NETCoreApp,Version=v8.0";
+  s.entry_point = 0;
+  CHECK(format_of(*m, build_pe(s)) == "refused: .NET assembly is a library (no entry point), not a program");
+}
+
 TEST_CASE("pe: DLLs, EFI images and drivers are not programs", "[pe]") {
   auto m = make_pe_module(x86_host());
   CHECK(format_of(*m, build_pe({0x8664, true, 3, 0x2022})) == "refused: PE file is a DLL, not a program");

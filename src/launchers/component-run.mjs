@@ -1,0 +1,111 @@
+// component-run.mjs COMPONENT ARGV0 [ARGS...]   (started by scarlet-wasi-component)
+//
+// Runs a WebAssembly component that exports wasi:cli/run (a WASI 0.2
+// command) on Node, as wasmtime would run it: same arguments, standard
+// streams and exit status (run's ok is 0, its error 1, wasi:cli/exit's code
+// as given), the current directory preopened as "." and nothing else, and no
+// environment: what a WebAssembly program sees is the same whichever runtime
+// runs it (docs/registry.md; wasmtime's --dir=. gives the same, and so does
+// the core module launcher, wasi-run.mjs, as the security review decided).
+//
+// How: jco's transpiler (npm @bytecodealliance/jco-transpile) turns the
+// component into core modules plus JavaScript glue that lifts and lowers
+// its canonical-ABI calls, and jco's WASI 0.2 shim for Node
+// (@bytecodealliance/preview2-shim) implements the interfaces it imports.
+// Both live in node_modules beside this file.
+import { writeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const me = 'scarlet-wasi-component';
+const [componentPath, argv0, ...args] = process.argv.slice(2);
+if (componentPath === undefined || argv0 === undefined) {
+  writeSync(2, `usage: ${me} NODE COMPONENT ARGV0 [ARGS...]\n`);
+  process.exit(2);
+}
+
+function fail(status, message) {
+  writeSync(2, `${me}: ${componentPath}: ${message}\n`);
+  process.exit(status);
+}
+
+// The WASI shim writes the standard streams asynchronously, so a reader that
+// went away (`prog | head -n 1`) surfaces here, not as the stream error a
+// program sees under wasmtime. End as a native program would, by SIGPIPE's
+// status and without a word (Node ignores the signal itself). Anything else
+// is one line, not a stack trace through the generated glue.
+process.on('uncaughtException', (e) => {
+  if (e?.code === 'EPIPE') process.exit(128 + 13);
+  fail(134, `${e?.name ?? 'Error'}: ${e?.message ?? e}`);
+});
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(join(here, 'node_modules', 'package.json'));
+async function load(name) {
+  try {
+    return await import(pathToFileURL(require.resolve(name)).href);
+  } catch (e) {
+    fail(127, `wasm-component program, but ${name} cannot be loaded (${e.message})`);
+  }
+}
+
+let bytes;
+try {
+  bytes = await readFile(componentPath);
+} catch (e) {
+  fail(e.code === 'ENOENT' ? 127 : 126, `cannot read it (${e.message})`);
+}
+// A component's preamble: "\0asm", version 0x0d, layer 1. A core module
+// (layer 0) belongs to the core launcher.
+const preamble = [0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00];
+if (!preamble.every((byte, i) => bytes[i] === byte)) {
+  fail(126, 'not a WebAssembly component (a core module runs under a core WASI runtime)');
+}
+
+const { transpileBytes } = await load('@bytecodealliance/jco-transpile');
+const { WASIShim } = await load('@bytecodealliance/preview2-shim/instantiation');
+
+let files;
+try {
+  // "instantiation" mode: the glue exports instantiate(getCoreModule,
+  // imports) and imports nothing itself, so it can be loaded from memory.
+  ({ files } = await transpileBytes(bytes, { name: 'component', instantiation: { tag: 'async' } }));
+} catch (e) {
+  fail(126, `not a valid WebAssembly component (${e.message ?? e})`);
+}
+
+const glue = Buffer.from(files['component.js']).toString('base64');
+const { instantiate } = await import(`data:text/javascript;base64,${glue}`);
+
+let cwd;
+try {
+  cwd = process.cwd();
+} catch {
+  cwd = undefined;  // no usable current directory: no preopen at all
+}
+const shim = new WASIShim({
+  sandbox: { preopens: cwd === undefined ? {} : { '.': cwd }, env: {}, args: [argv0, ...args] },
+});
+
+let instance;
+try {
+  instance = await instantiate((name) => WebAssembly.compile(files[name]), shim.getImportObject());
+} catch (e) {
+  fail(126, `cannot instantiate it with WASI 0.2 (${e.message ?? e})`);
+}
+const run = Object.entries(instance).find(([name]) => name.startsWith('wasi:cli/run@0.2'))?.[1];
+if (typeof run?.run !== 'function') {
+  fail(126, 'not a WASI command (it exports no wasi:cli/run)');
+}
+
+try {
+  run.run();
+  process.exitCode = 0;
+} catch (e) {
+  // run's error result arrives as a ComponentError; anything else is a trap,
+  // reported and ended like an aborted program (as wasmtime does).
+  if (e?.constructor?.name === 'ComponentError') process.exit(1);
+  fail(134, `${e?.name ?? 'Error'}: ${e?.message ?? e}`);
+}

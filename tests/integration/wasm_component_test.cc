@@ -1,0 +1,94 @@
+// WebAssembly components (WASI 0.2 commands) through the shim in a sandbox:
+// on Node with jco (src/launchers/scarlet-wasi-component), the candidate a
+// fresh Debian 12 has, and what happens when a component meets a core-only
+// runtime or a core module meets the component launcher.
+#include <catch2/catch.hpp>
+
+#include "integration/paths.h"
+#include "support/registry_copy.h"
+#include "support/sandbox.h"
+
+using namespace scarlet::test;
+
+namespace {
+
+const std::string kUtf8 = "\xc3\xa9t\xc3\xa9";  // "été"
+const std::string kLibexec = kBinaryDir + "/libexec";
+
+// The registry with wasm-component's candidates replaced by `runtimes`.
+std::string component_runtimes(const std::string& runtimes) {
+  return R"({"version": 1, "formats": {"wasm-component": {"runtimes": [)" + runtimes + "]}}}";
+}
+
+const std::string kOnNode = R"({"path": "/usr/bin/node", "via": ")" + kLibexec +
+                            R"(/scarlet-wasi-component", "args": ["{runtime}", "{binary}", "{argv0}", "{args}"]})";
+
+}  // namespace
+
+TEST_CASE("wasm component: the sample runs on jco and Node with its output, arguments, stdin and argv[0]", "[wasm]") {
+  RegistryCopy reg(kRegistry, component_runtimes(kOnNode));  // Node even where wasmtime is installed
+  RunResult r = in_sandbox(kCli, reg.path,
+                           "cd $EXAMPLES/wasm\n"
+                           "echo '=== run'; printf 'line one\\nline two\\n' | ./hello.component.wasm - 'a b' " + kUtf8 +
+                               "; echo \"rc=$?\"\n"
+                               "echo '=== exec -a'; bash -c 'exec -a custom-argv0 ./hello.component.wasm x'; echo \"rc=$?\"\n"
+                               "echo '=== explain'; $CLI explain ./hello.component.wasm | grep -c scarlet-wasi-component\n",
+                           "", {"EXAMPLES=" + kExamples});
+  INFO(r.err);
+  auto s = sections(r.out);
+  // WASI 0.2's run returns ok or error only: the sample's ok is status 0.
+  CHECK(s["run"] == "hello from wasm-component\nargv0=./hello.component.wasm\narg1=[-]\narg2=[a b]\narg3=[" + kUtf8 +
+                        "]\nline one\nline two\nrc=0\n");
+  CHECK(s["exec -a"] == "hello from wasm-component\nargv0=custom-argv0\narg1=[x]\nrc=0\n");
+  CHECK(s["explain"] != "0\n");
+}
+
+TEST_CASE("wasm component: on Node it sees no environment, as under wasmtime, and its exit status is kept", "[wasm]") {
+  // tests/integration/wasm/env-exit.component.wat exits with error when it
+  // was given an environment variable or an argument.
+  RegistryCopy reg(kRegistry, component_runtimes(kOnNode));
+  RunResult r = in_sandbox(kCli, reg.path,
+                           "node $SRC/examples/wasm/wat2component.mjs $BIN/_deps/npm "
+                           "$SRC/tests/integration/wasm/env-exit.component.wat $T/env-exit.wasm && chmod +x $T/env-exit.wasm\n"
+                           "cd $T; echo '=== environment'; FOO=bar ./env-exit.wasm; echo \"rc=$?\"\n"
+                           "echo '=== argument'; ./env-exit.wasm x; echo \"rc=$?\"\n",
+                           "", {"SRC=" + kSourceDir, "BIN=" + kBinaryDir});
+  INFO(r.err);
+  auto s = sections(r.out);
+  CHECK(s["environment"] == "rc=0\n");  // FOO and the rest of the caller's environment stay outside
+  CHECK(s["argument"] == "rc=1\n");     // wasi:cli/exit's error
+}
+
+TEST_CASE("wasm component: a reader that goes away ends it quietly, as SIGPIPE ends a native program", "[wasm]") {
+  RegistryCopy reg(kRegistry, component_runtimes(kOnNode));
+  // A megabyte through "-" (stdin to stdout), of which head takes one byte.
+  RunResult r = in_sandbox(kCli, reg.path,
+                           "cd $EXAMPLES/wasm; head -c 1000000 /dev/zero | { ./hello.component.wasm - 2>$T/err; "
+                           "echo \"rc=$?\" >$T/rc; } | head -c 1 | wc -c; cat $T/rc; wc -c <$T/err\n",
+                           "", {"EXAMPLES=" + kExamples});
+  CHECK(r.out == "1\nrc=141\n0\n");
+}
+
+TEST_CASE("wasm component: the default registry runs the sample on a host without wasmtime", "[wasm]") {
+  RunResult r = in_sandbox(kCli, kRegistry, "cd $EXAMPLES/wasm; ./hello.component.wasm a; echo \"rc=$?\"", "",
+                           {"EXAMPLES=" + kExamples});
+  INFO(r.err);
+  CHECK(r.out == "hello from wasm-component\nargv0=./hello.component.wasm\narg1=[a]\nrc=0\n");
+}
+
+TEST_CASE("wasm component: a component given to the core-only launcher is one line, exit 126", "[wasm]") {
+  RegistryCopy reg(kRegistry, component_runtimes(R"({"path": "/usr/bin/node", "via": ")" + kLibexec +
+                                                 R"(/scarlet-wasi-node", "args": ["{runtime}", "{binary}", "{argv0}", "{args}"]})"));
+  RunResult r = in_sandbox(kCli, reg.path, "cd $EXAMPLES/wasm; ./hello.component.wasm a 2>&1; echo \"rc=$?\"", "",
+                           {"EXAMPLES=" + kExamples});
+  CHECK(r.out == "scarlet-wasi-node: ./hello.component.wasm: a WebAssembly component, not a core module: it needs a "
+                 "component runtime (wasmtime, or scarlet-wasi-component)\nrc=126\n");
+}
+
+TEST_CASE("wasm component: a core module given to the component launcher is one line, exit 126", "[wasm]") {
+  RegistryCopy reg(kRegistry, R"({"version": 1, "formats": {"wasm": {"runtimes": [)" + kOnNode + "]}}}");
+  RunResult r = in_sandbox(kCli, reg.path, "cd $EXAMPLES/wasm; ./hello.wasm a 2>&1; echo \"rc=$?\"", "",
+                           {"EXAMPLES=" + kExamples});
+  CHECK(r.out == "scarlet-wasi-component: ./hello.wasm: not a WebAssembly component (a core module runs under a core "
+                 "WASI runtime)\nrc=126\n");
+}
