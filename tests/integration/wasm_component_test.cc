@@ -59,6 +59,22 @@ TEST_CASE("wasm component: on Node it sees no environment, as under wasmtime, an
   CHECK(s["argument"] == "rc=1\n");     // wasi:cli/exit's error
 }
 
+TEST_CASE("wasm component: on Node it sees the current directory alone, as \".\", as under wasmtime", "[wasm]") {
+  // tests/integration/wasm/preopens.component.wat exits with ok only when
+  // exactly one directory is preopened for it and it is named ".".
+  RegistryCopy reg(kRegistry, component_runtimes(kOnNode));
+  RunResult r = in_sandbox(kCli, reg.path,
+                           "node $SRC/examples/wasm/wat2component.mjs $BIN/_deps/npm "
+                           "$SRC/tests/integration/wasm/preopens.component.wat $T/preopens.wasm && chmod +x $T/preopens.wasm\n"
+                           "cd $T; echo '=== here'; ./preopens.wasm; echo \"rc=$?\"\n"
+                           "mkdir sub; cd sub; echo '=== below'; ../preopens.wasm; echo \"rc=$?\"\n",
+                           "", {"SRC=" + kSourceDir, "BIN=" + kBinaryDir});
+  INFO(r.err);
+  auto s = sections(r.out);
+  CHECK(s["here"] == "rc=0\n");
+  CHECK(s["below"] == "rc=0\n");
+}
+
 TEST_CASE("wasm component: a reader that goes away ends it quietly, as SIGPIPE ends a native program", "[wasm]") {
   RegistryCopy reg(kRegistry, component_runtimes(kOnNode));
   // A megabyte through "-" (stdin to stdout), of which head takes one byte.
