@@ -25,7 +25,11 @@ struct DaemonReply {
 
 // Any failure (no socket, nobody listening, a full backlog, the deadline
 // passing, garbage back) is an error: callers fall back, they do not retry.
-Result<DaemonReply> call_daemon(const std::string& run_dir, const std::string& frame, int fd, int timeout_ms);
+// `believable_only`: a listener at the socket file must be root or the
+// caller (run_dir.h's believable_owner), as a foreign exec requires; the
+// peer's uid is then in `peer_uid`.
+Result<DaemonReply> call_daemon(const std::string& run_dir, const std::string& frame, int fd, int timeout_ms,
+                                bool believable_only = false, unsigned* peer_uid = nullptr);
 
 // A connected, non-blocking socket to the daemon of `run_dir`, or why not.
 Result<UniqueFd> connect_daemon(const std::string& run_dir);

@@ -11,7 +11,7 @@ namespace scarlet::cli {
 Parsed parse(int argc, char** argv) {
   Options o;
   o.registry = default_registry();
-  o.run_dir = run_dir(false);
+  o.run_dir = requested_run_dir();
   CLI::App app{"scarlet-dispatch: run foreign binaries through the right runtime", "scarlet-dispatch"};
   app.set_version_flag("--version", std::string("scarlet-dispatch ") + kVersion);
   app.option_defaults()->always_capture_default();

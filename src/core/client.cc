@@ -68,11 +68,19 @@ Result<UniqueFd> connect_daemon(const std::string& run_dir) {
   return Status::from_errno(path_error, "connect " + path);
 }
 
-Result<DaemonReply> call_daemon(const std::string& run_dir, const std::string& frame, int fd, int timeout_ms) {
+Result<DaemonReply> call_daemon(const std::string& run_dir, const std::string& frame, int fd, int timeout_ms,
+                                bool believable_only, unsigned* peer_uid) {
   const long deadline = now_ms() + timeout_ms;
   auto connected = connect_daemon(run_dir);
   if (!connected.ok()) return connected.status();
   UniqueFd sock = std::move(connected).value();
+  struct ucred server {};
+  socklen_t cred_len = sizeof server;
+  if (::getsockopt(sock.get(), SOL_SOCKET, SO_PEERCRED, &server, &cred_len) != 0) return Status::from_errno(errno, "SO_PEERCRED");
+  if (believable_only && !believable_owner(server.uid, ::getuid()))
+    return Result<DaemonReply>(Code::refused, "the daemon at " + socket_path(run_dir) + " runs as uid " +
+                                                  std::to_string(server.uid) + ": not believed");
+  if (peer_uid) *peer_uid = server.uid;
 
   // The first sendmsg carries the fd; the kernel attaches it to the first byte.
   // A fresh connection's buffer is empty, so that send is tried at once: it

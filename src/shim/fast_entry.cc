@@ -38,6 +38,7 @@
 #include "scarlet/build_config.h"
 #include "scarlet/fd_message.h"
 #include "scarlet/protocol.h"
+#include "scarlet/run_dir.h"
 #include "shim.h"
 
 #ifdef SCARLET_SHIM_FAST_PATH
@@ -77,8 +78,28 @@ bool file_identity(int dirfd, const char* path, int flags, unsigned long long& d
   return true;
 }
 
+// run_dir.h's run_dir: a directory believable, or absent (a chroot: only
+// its abstract socket counts, whose listener must be root).
+bool believable_dir(const char* path) noexcept {
+  struct statx st {};
+  const long rc = sys::call(SYS_statx, AT_FDCWD, sys::ptr(path), 0, STATX_UID | STATX_MODE, sys::ptr(&st));
+  if (rc == -ENOENT) return true;
+  if (rc != 0) return false;
+  return believable_owner(st.stx_uid, static_cast<unsigned>(sys::call(SYS_getuid))) && (st.stx_mode & 022) == 0;
+}
+
+// The uid of the process listening at the other end of `sock`, or -1.
+long peer_uid(int sock) noexcept {
+  struct ucred server {};
+  socklen_t cred_length = sizeof server;
+  if (sys::call(SYS_getsockopt, sock, SOL_SOCKET, SO_PEERCRED, sys::ptr(&server), sys::ptr(&cred_length)) != 0) return -1;
+  return server.uid;
+}
+
 // A socket connected to the daemon (client.h's connect_daemon): its socket
 // file in `run_dir`, else its abstract socket if root listens there; or -1.
+// Here only root's daemon is believed; -2 when one of another user's
+// listens at the file: the full shim judges it (run_dir.h).
 int connect_daemon(const char* run_dir) noexcept {
   struct sockaddr_un addr {};
   addr.sun_family = AF_UNIX;
@@ -91,7 +112,11 @@ int connect_daemon(const char* run_dir) noexcept {
   for (std::size_t i = 0; i < sizeof kSocket; ++i) addr.sun_path[dir_length + i] = kSocket[i];
   int sock = static_cast<int>(sys::call(SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (sock < 0) return -1;
-  if (sys::call(SYS_connect, sock, sys::ptr(&addr), sizeof addr) == 0) return sock;
+  if (sys::call(SYS_connect, sock, sys::ptr(&addr), sizeof addr) == 0) {
+    if (peer_uid(sock) == 0) return sock;
+    close_fd(sock);
+    return -2;
+  }
   close_fd(sock);
 
   addr.sun_path[0] = '\0';  // abstract
@@ -101,12 +126,7 @@ int connect_daemon(const char* run_dir) noexcept {
   const long addr_length = name - reinterpret_cast<char*>(&addr);
   sock = static_cast<int>(sys::call(SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (sock < 0) return -1;
-  struct ucred server {};
-  socklen_t cred_length = sizeof server;
-  if (sys::call(SYS_connect, sock, sys::ptr(&addr), addr_length) == 0 &&
-      sys::call(SYS_getsockopt, sock, SOL_SOCKET, SO_PEERCRED, sys::ptr(&server), sys::ptr(&cred_length)) == 0 &&
-      server.uid == 0)
-    return sock;
+  if (sys::call(SYS_connect, sock, sys::ptr(&addr), addr_length) == 0 && peer_uid(sock) == 0) return sock;
   close_fd(sock);
   return -1;
 }
@@ -126,10 +146,11 @@ long receive(int sock, std::size_t have, int flags, int& runtime) noexcept {
 // Sends `request` with `fd` attached and reads the reply frame into
 // reply_buffer, within the shim's deadline. Its length, or 0. The runtime
 // the daemon sent with its reply, if any, ends up in `runtime`.
-std::size_t ask_daemon(const char* run_dir, const char* request, std::size_t request_length, int fd,
+std::size_t ask_daemon(const char* run_dir, bool& not_root, const char* request, std::size_t request_length, int fd,
                        int& runtime) noexcept {
   const long deadline = now_ms() + kDaemonTimeoutMs;
   const int sock = connect_daemon(run_dir);
+  if (sock == -2) not_root = true;
   if (sock < 0) return 0;
   std::size_t have = 0;
   long frame = 0;
@@ -200,14 +221,16 @@ void run(long* sp) noexcept {
   marker_value(pid, dev, ino, marker);
   if (const char* seen = find_env(s.envp, kLoopMarker); seen && equal(seen, marker)) return;  // a loop
 
-  const char* env_dir = find_env(s.envp, "SCARLET_RUNDIR");  // run_dir.h's run_dir(false)
-  const char* run_dir = env_dir && *env_dir == '/' ? env_dir : kDefaultRunDir;
+  // run_dir.h's run_dir(false): SCARLET_RUNDIR only when believable.
+  const char* env_dir = find_env(s.envp, "SCARLET_RUNDIR");
+  const char* run_dir = env_dir && *env_dir == '/' && believable_dir(env_dir) ? env_dir : kDefaultRunDir;
   std::size_t request_length = encode_request(path, argv0, fd, request_buffer, sizeof request_buffer);
   if (request_length == 0) return;
   OwnedFd runtime;  // the daemon's open runtime: exec'd where its path does not exist (a chroot)
-  std::size_t reply_length = ask_daemon(run_dir, request_buffer, request_length, fd, runtime.fd);
+  bool not_root = false;
+  std::size_t reply_length = ask_daemon(run_dir, not_root, request_buffer, request_length, fd, runtime.fd);
   if (reply_length == 0) {
-    daemon_silent = true;
+    daemon_silent = !not_root;
     return;
   }
 

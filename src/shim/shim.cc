@@ -41,16 +41,25 @@ std::vector<char*> c_strings(std::vector<std::string>& list) {
   return out;
 }
 
-// The decision made here, from the registry the daemon last had in force
-// (its snapshot), or the installed one when no daemon ever ran, or where
-// neither exists (a container with nothing of ours) the one built in.
+// The registry to decide from here: the one the daemon last had in force
+// (its snapshot, when believable: run_dir.h), or the installed one when no
+// daemon ever ran, or where neither exists (a container with nothing of
+// ours) the one built in, which `builtin` then says.
+Result<std::shared_ptr<const Registry>> registry_here(const KernelArgs& k, const HostAbi& host, bool& builtin) {
+  const std::string snapshot = snapshot_path(run_dir(k.secure));
+  auto files = believable_file(snapshot) ? read_registry_snapshot(snapshot)
+                                         : Result<std::vector<RegistryFile>>(Code::not_found, snapshot + ": not believed");
+  if (!files.ok()) files = read_registry_files(kDefaultRegistry);
+  builtin = !files.ok() && files.status().code() == Code::not_found;
+  if (builtin) files = std::vector<RegistryFile>{{"scarlet-shim's built-in registry", kBuiltinRegistry}};
+  return files.ok() ? parse_registry_for(*files, host) : Result<std::shared_ptr<const Registry>>(files.status());
+}
+
+// The decision made here (registry_here).
 wire::DecideReply decide_here(const KernelArgs& k, int fd) {
   HostAbi host = HostAbi::detect();
-  auto files = read_registry_snapshot(snapshot_path(run_dir(k.secure)));
-  if (!files.ok()) files = read_registry_files(kDefaultRegistry);
-  const bool builtin = !files.ok() && files.status().code() == Code::not_found;
-  if (builtin) files = std::vector<RegistryFile>{{"scarlet-shim's built-in registry", kBuiltinRegistry}};
-  auto registry = files.ok() ? parse_registry_for(*files, host) : Result<std::shared_ptr<const Registry>>(files.status());
+  bool builtin = false;
+  auto registry = registry_here(k, host, builtin);
   wire::DecideReply reply;
   if (!registry.ok()) {
     reply.exit_code = 126;
@@ -77,9 +86,8 @@ wire::DecideReply decide_here(const KernelArgs& k, int fd) {
 // formats (the *.com extension entry, a setuid aarch64 program through a
 // symlink named x.com): only a format that asks for C itself runs setuid.
 bool format_asks_for_setuid(const KernelArgs& k, const std::string& format) {
-  auto files = read_registry_snapshot(snapshot_path(run_dir(k.secure)));
-  if (!files.ok()) files = read_registry_files(kDefaultRegistry);
-  auto registry = files.ok() ? parse_registry_for(*files, HostAbi::detect()) : Result<std::shared_ptr<const Registry>>(files.status());
+  bool builtin = false;
+  auto registry = registry_here(k, HostAbi::detect(), builtin);
   const FormatEntry* entry = registry.ok() ? (*registry)->find(format) : nullptr;
   return entry && entry->flags.find('C') != std::string::npos;
 }
@@ -93,10 +101,18 @@ struct Answer {
 
 std::optional<Answer> ask_daemon(const KernelArgs& k, int fd) {
   std::string frame = wire::encode(wire::DecideRequest{k.path, k.argv0, fd, {}});
-  auto m = call_daemon(run_dir(k.secure), frame, fd, kDaemonTimeoutMs);
+  unsigned peer = 0;
+  auto m = call_daemon(run_dir(k.secure), frame, fd, kDaemonTimeoutMs, true, &peer);
   if (!m.ok() || m->message.type != wire::Type::decide_reply) return std::nullopt;
   auto reply = wire::decode_decide_reply(m->message.payload);
   if (!reply.ok()) return std::nullopt;
+  // A daemon of the caller's own (not root's) is believed only as far as the
+  // trust rules go: what it says to run must be a runtime root or the caller
+  // owns, as a registry of the caller's would have to name.
+  if (peer != 0 && reply->exit_code == 0 && !reply->native) {
+    auto trusted = trusted_runtime_path(reply->exec_path, TrustPolicy{{0, ::getuid()}});
+    if (!trusted.ok() || *trusted != reply->exec_path) return std::nullopt;
+  }
   return Answer{*std::move(reply), std::move(m->fd)};
 }
 

@@ -288,3 +288,32 @@ kill -KILL $inner; wait $inner  # unshare --fork blocks SIGTERM; --kill-child ta
   CHECK(p["explain"] == "1\n");
   CHECK(p["status"] == "1\n");
 }
+
+TEST_CASE("security: another user's SCARLET_RUNDIR steers none of root's foreign execs (review finding 3)", "[security]") {
+  // An attacker (uid 1000) runs a daemon of its own, whose registry runs its
+  // command, and root's environment names its directory (sudo -E, su
+  // without -). Neither its socket nor, once it is gone, its snapshot may
+  // decide for root; the attacker's own execs may still use it.
+  UserCopy copy(kBinaryDir);
+  RegistryCopy reg(copy.registry(), R"({"version": 1, "rules": [{"name": "probe", "magic": "PROBEME"}],
+    "formats": {"rule:probe": {"runtimes": [{"path": "/bin/echo", "args": ["genuine"]}]}}})");
+  RunResult r = in_sandbox(copy.cli(), reg.path, R"SH(
+E=$T/evil; mkdir $E; chown 1000:1000 $E
+printf PROBEME > $T/prog; chmod 755 $T/prog
+setpriv --reuid=1000 --regid=1000 --clear-groups sh -c "cat > $E/registry.json" <<'JSON'
+{"version": 1, "rules": [{"name": "probe", "magic": "PROBEME"}],
+ "formats": {"rule:probe": {"runtimes": [{"path": "/bin/sh", "args": ["-c", "echo pwned"]}]}}}
+JSON
+setpriv --reuid=1000 --regid=1000 --clear-groups $CLI --registry $E/registry.json --run-dir $E daemon --no-binfmt 2>$E/log & d=$!
+for i in $(seq 1 50); do [ -S $E/socket ] && break; sleep 0.1; done
+echo "=== socket"; SCARLET_RUNDIR=$E $T/prog
+echo "=== own"; SCARLET_RUNDIR=$E setpriv --reuid=1000 --regid=1000 --clear-groups $T/prog
+kill $d; wait $d
+echo "=== snapshot"; [ -e $E/registry.snapshot.json ] && SCARLET_RUNDIR=$E $T/prog
+)SH", "", {});
+  INFO(r.err);
+  auto s = sections(r.out);
+  CHECK(s["socket"] == "genuine\n");
+  CHECK(s["own"] == "pwned\n");  // its own registry, for its own exec
+  CHECK(s["snapshot"] == "genuine\n");
+}
