@@ -40,6 +40,22 @@ std::vector<std::string> failures(const std::string& text) {
 
 int lines(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
 
+// A rule format whose direct interpreter (the kernel route, route.h) is
+// dir/interp, at first a copy of /bin/echo: it echoes what it gets (the
+// path and argv[0], P). The tests put /usr/bin/printf (its first argument
+// alone) in its place. Programs, not scripts: a script's own interpreter
+// would read the new file by path.
+struct PinnedInterpreter {
+  TempDir dir;
+  RegistryCopy registry;
+  PinnedInterpreter()
+      : registry(kRegistry, R"({"version": 1, "rules": [{"name": "pinned", "magic": "PINNED"}],
+          "formats": {"rule:pinned": {"runtimes": [{"path": ")" + dir.path() + R"(/interp",
+            "direct": {"interpreter": ")" + dir.path() + R"(/interp"}}]}}})") {
+    dir.write("interp", read_file("/bin/echo"), 0755);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("faults: the daemon killed mid-run costs no exec", "[faults]") {
@@ -192,15 +208,8 @@ TEST_CASE("faults: an entry's interpreter replaced on disk is registered again w
   // What a package upgrade does: a new file renamed over the old one. With F
   // the kernel holds the file it opened at registration; the daemon must
   // register the entry again, or the kernel would go on running the old one.
-  // Interpreters that are programs (a script's own interpreter would read the
-  // new file by path): v1 echoes what it gets (the path and argv[0], P), v2
-  // prints its first argument alone.
-  TempDir dir;
-  dir.write("interp", read_file("/bin/echo"), 0755);
-  RegistryCopy reg(kRegistry, R"({"version": 1, "rules": [{"name": "pinned", "magic": "PINNED"}],
-    "formats": {"rule:pinned": {"runtimes": [{"path": ")" + dir.path() + R"(/interp",
-      "direct": {"interpreter": ")" + dir.path() + R"(/interp"}}]}}})");
-  RunResult r = in_sandbox(kCli, reg.path, R"SH(
+  PinnedInterpreter pin;
+  RunResult r = in_sandbox(kCli, pin.registry.path, R"SH(
 printf PINNED > $T/prog; chmod +x $T/prog
 echo "=== route"; grep -x "interpreter $D/interp" /proc/sys/fs/binfmt_misc/scarlet-rule.pinned
 echo "=== before"; $T/prog
@@ -209,10 +218,10 @@ start=$(date +%s%N)
 while [ "$($T/prog)" != $T/prog ] && [ $(( ($(date +%s%N) - start) / 1000000 )) -lt 3000 ]; do sleep 0.05; done
 echo "=== after"; $T/prog; echo; echo "ms=$(( ($(date +%s%N) - start) / 1000000 ))"
 grep -c 'was replaced (an upgrade?); registered its 1 entries again' $SCARLET_RUNDIR/daemon.log
-)SH", "", {"D=" + dir.path()});
+)SH", "", {"D=" + pin.dir.path()});
   INFO(r.out << r.err);
   auto s = sections(r.out);
-  CHECK(s["route"] == "interpreter " + dir.path() + "/interp\n");
+  CHECK(s["route"] == "interpreter " + pin.dir.path() + "/interp\n");
   const std::string prog = s["before"].substr(0, s["before"].find(' '));
   CHECK(s["before"] == prog + " " + prog + "\n");
   REQUIRE(s["after"].starts_with(prog + "\nms="));
@@ -223,12 +232,8 @@ grep -c 'was replaced (an upgrade?); registered its 1 entries again' $SCARLET_RU
 TEST_CASE("faults: an interpreter replaced while the daemon was stopped is the one run after it starts", "[faults]") {
   // A stop leaves the entries, and each F entry holds the file it opened:
   // the next start must register them again, or the old file goes on running.
-  TempDir dir;
-  dir.write("interp", read_file("/bin/echo"), 0755);
-  RegistryCopy reg(kRegistry, R"({"version": 1, "rules": [{"name": "pinned", "magic": "PINNED"}],
-    "formats": {"rule:pinned": {"runtimes": [{"path": ")" + dir.path() + R"(/interp",
-      "direct": {"interpreter": ")" + dir.path() + R"(/interp"}}]}}})");
-  RunResult r = in_sandbox(kCli, reg.path, kPrelude + R"SH(
+  PinnedInterpreter pin;
+  RunResult r = in_sandbox(kCli, pin.registry.path, kPrelude + R"SH(
 printf PINNED > $T/prog; chmod +x $T/prog
 echo "=== before"; $T/prog
 pid=$(daemon_pid); kill -TERM $pid
@@ -243,7 +248,7 @@ for i in $(seq 1 50); do [ -S $T/run/socket ] && break; sleep 0.1; done
 echo "=== started"; $T/prog; echo
 kill -TERM $d; wait $d
 grep -c 'entries left by an earlier run, with today.s files' $T/log
-)SH", "", {"D=" + dir.path(), "REGISTRY=" + reg.path});
+)SH", "", {"D=" + pin.dir.path(), "REGISTRY=" + pin.registry.path});
   INFO(r.out << r.err);
   auto s = sections(r.out);
   const std::string prog = s["before"].substr(0, s["before"].find(' '));

@@ -23,6 +23,16 @@ std::string component_runtimes(const std::string& runtimes) {
 const std::string kOnNode = R"({"path": "/usr/bin/node", "via": ")" + kLibexec +
                             R"(/scarlet-wasi-component", "args": ["{runtime}", "{binary}", "{argv0}", "{args}"]})";
 
+// Builds tests/integration/wasm/NAME.component.wat into $T/NAME.wasm and
+// runs `script` in a sandbox where components run on Node.
+RunResult on_node(const std::string& name, const std::string& script) {
+  RegistryCopy reg(kRegistry, component_runtimes(kOnNode));
+  return in_sandbox(kCli, reg.path,
+                           "node $SRC/examples/wasm/wat2component.mjs $BIN/_deps/npm $SRC/tests/integration/wasm/" + name +
+                               ".component.wat $T/" + name + ".wasm && chmod +x $T/" + name + ".wasm\n" + script,
+                           "", {"SRC=" + kSourceDir, "BIN=" + kBinaryDir});
+}
+
 }  // namespace
 
 TEST_CASE("wasm component: the sample runs on jco and Node with its output, arguments, stdin and argv[0]", "[wasm]") {
@@ -46,13 +56,9 @@ TEST_CASE("wasm component: the sample runs on jco and Node with its output, argu
 TEST_CASE("wasm component: on Node it sees no environment, as under wasmtime, and its exit status is kept", "[wasm]") {
   // tests/integration/wasm/env-exit.component.wat exits with error when it
   // was given an environment variable or an argument.
-  RegistryCopy reg(kRegistry, component_runtimes(kOnNode));
-  RunResult r = in_sandbox(kCli, reg.path,
-                           "node $SRC/examples/wasm/wat2component.mjs $BIN/_deps/npm "
-                           "$SRC/tests/integration/wasm/env-exit.component.wat $T/env-exit.wasm && chmod +x $T/env-exit.wasm\n"
-                           "cd $T; echo '=== environment'; FOO=bar ./env-exit.wasm; echo \"rc=$?\"\n"
-                           "echo '=== argument'; ./env-exit.wasm x; echo \"rc=$?\"\n",
-                           "", {"SRC=" + kSourceDir, "BIN=" + kBinaryDir});
+  RunResult r = on_node("env-exit",
+                        "cd $T; echo '=== environment'; FOO=bar ./env-exit.wasm; echo \"rc=$?\"\n"
+                        "echo '=== argument'; ./env-exit.wasm x; echo \"rc=$?\"\n");
   INFO(r.err);
   auto s = sections(r.out);
   CHECK(s["environment"] == "rc=0\n");  // FOO and the rest of the caller's environment stay outside
@@ -62,13 +68,9 @@ TEST_CASE("wasm component: on Node it sees no environment, as under wasmtime, an
 TEST_CASE("wasm component: on Node it sees the current directory alone, as \".\", as under wasmtime", "[wasm]") {
   // tests/integration/wasm/preopens.component.wat exits with ok only when
   // exactly one directory is preopened for it and it is named ".".
-  RegistryCopy reg(kRegistry, component_runtimes(kOnNode));
-  RunResult r = in_sandbox(kCli, reg.path,
-                           "node $SRC/examples/wasm/wat2component.mjs $BIN/_deps/npm "
-                           "$SRC/tests/integration/wasm/preopens.component.wat $T/preopens.wasm && chmod +x $T/preopens.wasm\n"
-                           "cd $T; echo '=== here'; ./preopens.wasm; echo \"rc=$?\"\n"
-                           "mkdir sub; cd sub; echo '=== below'; ../preopens.wasm; echo \"rc=$?\"\n",
-                           "", {"SRC=" + kSourceDir, "BIN=" + kBinaryDir});
+  RunResult r = on_node("preopens",
+                        "cd $T; echo '=== here'; ./preopens.wasm; echo \"rc=$?\"\n"
+                        "mkdir sub; cd sub; echo '=== below'; ../preopens.wasm; echo \"rc=$?\"\n");
   INFO(r.err);
   auto s = sections(r.out);
   CHECK(s["here"] == "rc=0\n");
