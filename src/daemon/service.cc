@@ -150,9 +150,11 @@ Status Service::apply_entries(const State& state, const State* previous) {
 }
 
 void Service::repin(const State& state, const binfmt::BinfmtTable& table, const std::vector<binfmt::Entry>& kernel) {
-  std::set<std::string> replaced;
+  // One stat per interpreter (many entries share the shim), every second.
+  std::set<std::string> looked_at, replaced;
   for (const auto& w : state.plan.entries)
-    if (!replaced.count(w.entry.interpreter) && pinned_.changed(w.entry.interpreter)) replaced.insert(w.entry.interpreter);
+    if (looked_at.insert(w.entry.interpreter).second && pinned_.changed(w.entry.interpreter))
+      replaced.insert(w.entry.interpreter);
   for (const auto& file : replaced) {
     int n = 0;
     for (const auto& w : state.plan.entries)

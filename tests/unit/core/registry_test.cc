@@ -283,3 +283,28 @@ TEST_CASE("registry: different flags on formats whose entries match the same fil
   CHECK(parse(R"({"version": 1, "formats": {"msdos": {"flags": "POCF", "binfmt": {"magic": "MZ"}, "runtimes": []},
     "pe:x86_64": {"flags": "POCF", "binfmt": {"magic": "MZ"}, "runtimes": []}}})")->warnings().empty());
 }
+
+TEST_CASE("registry: a bad \"direct\" names its place, and a good one is kept", "[registry]") {
+  std::string text = R"({
+  "version": 1,
+  "formats": {
+    "msdos": { "direct": "no", "runtimes": [ { "path": "/d", "direct": { "interpreter": "qemu-binfmt" } } ] },
+    "jar": { "runtimes": [ { "path": "/j", "direct": "/usr/bin/x" } ] },
+    "wasm": { "runtimes": [ { "path": "/w", "direct": { "sysroot": "/s", "flags": "PF" } } ] }
+  }
+})";
+  std::string e = error_of(text);
+  CHECK_THAT(e, Catch::Contains(at(text, "\"no\"") + ": a format's \"direct\" must be true or false"));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"qemu-binfmt\"") + ": \"interpreter\" must be an absolute path, not \"qemu-binfmt\""));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"/usr/bin/x\"") + ": expected an object"));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"flags\"") + ": unknown key \"flags\""));
+  CHECK_THAT(e, Catch::Contains(at(text, "{ \"sysroot\"") + ": \"direct\" needs an \"interpreter\""));
+
+  auto good = parse(R"({"version": 1, "formats": {"elf:aarch64": {"direct": false, "runtimes": [{"path": "/q",
+    "direct": {"interpreter": "/usr/libexec/qemu-binfmt/aarch64-binfmt-P", "sysroot": "/etc/qemu-binfmt/aarch64"}}]}}})");
+  REQUIRE(good.ok());
+  const FormatEntry* f = good->find("elf:aarch64");
+  CHECK_FALSE(f->direct);
+  CHECK(f->runtimes[0].direct == "/usr/libexec/qemu-binfmt/aarch64-binfmt-P");
+  CHECK(f->runtimes[0].direct_sysroot == "/etc/qemu-binfmt/aarch64");
+}
