@@ -1,8 +1,9 @@
 // A Decision as the JSON object `explain --json` prints (and the daemon
 // returns for explain requests). Keys: file, module, format, native, facts,
 // chain, runtime, argv, env, limits, route (how an exec of the format reaches
-// its runtime: route.h; null when unknown or run natively), exit_code, and
-// reason when it cannot run.
+// its runtime: route.h; null when unknown or run natively), confinement (one
+// object per policy the shim stacks, with what this kernel cannot enforce of
+// it: not_enforced), exit_code, and reason when it cannot run.
 // Thread-safety: pure function.
 #pragma once
 

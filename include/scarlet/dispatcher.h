@@ -56,6 +56,10 @@ struct LaunchPlan {
   std::vector<EnvVar> env;       // set over the inherited environment, in order
   std::vector<Limit> limits;
   bool uses_binary_fd = false;   // the runtime must inherit Invocation::binary_fd
+  // One policy per chain link that has one (confinement.h), {runtime_dir}
+  // resolved, each granting the chain's runtime files read and execute: the
+  // shim stacks them, so the runtime gets what all of them allow.
+  std::vector<Confinement> confinement;
 };
 
 struct Decision {

@@ -27,12 +27,13 @@
 namespace scarlet::wire {
 
 inline constexpr char kMagic[4] = {'S', 'C', 'R', 'T'};
-inline constexpr std::uint16_t kVersion = 1;
+inline constexpr std::uint16_t kVersion = 2;  // 2: decide replies carry confinement
 inline constexpr std::size_t kHeaderSize = 12;
 inline constexpr std::size_t kMaxFrame = 256 * 1024;   // replies (status can be long)
 inline constexpr std::size_t kMaxRequest = 16 * 1024;  // what the daemon accepts
 inline constexpr std::size_t kMaxString = 16 * 1024;  // paths, argv0, messages
 inline constexpr std::size_t kMaxList = 1024;         // argv, env, limits entries
+inline constexpr std::size_t kMaxLayers = 8;          // confinement policies in one reply
 
 enum class Type : std::uint16_t {
   decide = 1,         // shim -> daemon: what runs this fd?      reply: DecideReply
@@ -62,7 +63,15 @@ struct DecideReply {
   std::vector<Limit> limits;
   bool uses_binary_fd = false;
   bool native = false;            // the file runs natively: exec'ing it would loop
+  // The plan's policies (LaunchPlan::confinement). On the wire, after the
+  // flags: u32 count, then each: u32 flags (kConfine*), u32 syscall presets,
+  // u32 n + n × (u32 access, string path), u32 m + m × (u32 kind, u32 port).
+  std::vector<Confinement> confinement;
 };
+
+// Bits of a policy's flags word on the wire.
+inline constexpr std::uint32_t kConfineFiles = 1, kConfineNetwork = 2, kConfineScopeAbstract = 4,
+                               kConfineScopeSignal = 8, kConfineNoNewPrivs = 16, kConfineRequired = 32;
 
 struct TextReply {
   std::int32_t exit_code = 0;

@@ -11,12 +11,14 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "scarlet/abi_module.h"
+#include "scarlet/confinement.h"
 #include "scarlet/match_spec.h"
 #include "scarlet/native_samples.h"
 #include "scarlet/runtime_version.h"
@@ -69,6 +71,9 @@ struct RuntimeCandidate {
   std::string direct;
   std::string direct_sysroot;
   std::string where;               // "file:line:column" of the definition
+  // What the runtime may do (confinement.h); replaces the format's when set.
+  // `"confine": false` sets a policy that confines nothing.
+  std::optional<Confinement> confine;
 };
 
 struct FormatEntry {
@@ -84,6 +89,7 @@ struct FormatEntry {
   std::vector<Limit> limits;
   std::vector<RuntimeCandidate> runtimes;  // in order of preference
   std::string where;
+  std::optional<Confinement> confine;      // for every candidate that sets none
 };
 
 // When another tool's binfmt_misc entry (binfmt-support, systemd-binfmt,

@@ -13,7 +13,7 @@
 // The kernel route is taken only where the kernel's magic alone decides the
 // format and nothing must happen per exec: the chosen runtime has a trusted
 // direct interpreter, runs natively (no chain, no launcher), sets no
-// environment and no limits, and the format has no C flag (under C the
+// environment, no limits and no confinement, and the format has no C flag (under C the
 // invoking user's QEMU_* would steer a setuid program) and shares no bytes
 // with another active format's entries (only a module can tell those apart).
 // Thread-safety: pure functions over the registry and the file system.

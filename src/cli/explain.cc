@@ -32,6 +32,29 @@ std::string shell_quote(const std::string& s) {
 // from the file's bytes (printable.h).
 std::string str(const json& v) { return v.is_string() ? printable(v.get<std::string>()) : std::string(); }
 
+// One line per policy the shim applies, then what this kernel cannot enforce.
+void print_confinement(const json& j) {
+  if (!j.contains("confinement")) return;
+  for (const auto& c : j["confinement"]) {
+    std::string line;
+    auto list = [&](const json& a) {
+      std::string out;
+      for (const auto& e : a) out += (out.empty() ? "" : " ") + (e.is_string() ? str(e) : e.dump());
+      return out.empty() ? std::string("nothing") : out;
+    };
+    if (c["files"].is_object())
+      line += " read: " + list(c["files"]["read"]) + "; write: " + list(c["files"]["write"]) + "; execute: " + list(c["files"]["execute"]) + ";";
+    if (c["network"].is_object())
+      line += " tcp connect: " + list(c["network"]["connect"]) + ", bind: " + list(c["network"]["bind"]) + ";";
+    if (!c["scope"].empty()) line += " scoped: " + list(c["scope"]) + ";";
+    if (!c["syscalls"].empty()) line += " syscalls: " + list(c["syscalls"]) + ";";
+    if (c["no_new_privs"] == true) line += " no_new_privs;";
+    if (c["required"] == true) line += " required;";
+    std::cout << "confined (" << str(c["where"]) << "):" << line << "\n";
+    for (const auto& u : c["not_enforced"]) std::cout << "  not enforced here: " << str(u) << "\n";
+  }
+}
+
 void print_text(const json& j) {
   const std::string file = str(j["file"]);
   if (j["module"].is_null()) {
@@ -57,6 +80,7 @@ void print_text(const json& j) {
     std::cout << "\n";
     for (const auto& [k, v] : j["env"].items()) std::cout << "env:  " << k << "=" << shell_quote(str(v)) << "\n";
     for (const auto& [k, v] : j["limits"].items()) std::cout << "limit: " << k << "=" << (v.is_string() ? str(v) : v.dump()) << "\n";
+    print_confinement(j);
   }
   if (j.contains("route") && j["route"].is_object())
     std::cout << "dispatched: " << str(j["route"]["kind"]) << " (" << str(j["route"]["interpreter"]) << ", flags "

@@ -5,6 +5,50 @@
 #include <nlohmann/json.hpp>
 
 namespace scarlet {
+namespace {
+
+// The plan's confinement: one object per policy (layer), with what the
+// running kernel cannot enforce of it.
+nlohmann::ordered_json confinement_json(const std::vector<Confinement>& layers) {
+  using json = nlohmann::ordered_json;
+  json out = json::array();
+  const int abi = layers.empty() ? 0 : landlock_abi();
+  for (const auto& c : layers) {
+    json j;
+    j["where"] = c.where;
+    if (c.files) {
+      json files = {{"read", json::array()}, {"write", json::array()}, {"execute", json::array()}};
+      for (const auto& g : c.paths) {
+        if (g.access & access::execute) files["execute"].push_back(g.path);
+        else if (g.access & access::write) files["write"].push_back(g.path);
+        else files["read"].push_back(g.path);
+      }
+      j["files"] = files;
+    } else {
+      j["files"] = nullptr;  // not restricted
+    }
+    if (c.network) {
+      json net = {{"connect", json::array()}, {"bind", json::array()}};
+      for (const auto& p : c.ports) net[p.kind == PortGrant::bind ? "bind" : "connect"].push_back(p.port);
+      j["network"] = net;
+    } else {
+      j["network"] = nullptr;
+    }
+    json scope = json::array();
+    if (c.scope_abstract_unix) scope.push_back("abstract-unix-socket");
+    if (c.scope_signal) scope.push_back("signal");
+    j["scope"] = scope;
+    j["no_new_privs"] = c.no_new_privs.value_or(false);
+    j["syscalls"] = syscall_preset_names(c.syscalls);
+    j["required"] = c.required;
+    j["landlock_abi"] = abi;
+    j["not_enforced"] = unenforceable(c, abi);
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string decision_to_json(const std::string& file, const Decision& d, const Route* route) {
   using json = nlohmann::ordered_json;  // keys in the order written
@@ -41,6 +85,7 @@ std::string decision_to_json(const std::string& file, const Decision& d, const R
   out["route"] = route ? json{{"kind", route_name(route->kind)}, {"interpreter", route->interpreter},
                               {"flags", route->flags}, {"reason", route->reason}}
                        : json(nullptr);
+  out["confinement"] = ok ? confinement_json(d.plan.confinement) : json::array();
   out["exit_code"] = exit_code_for(d.status);
   if (!ok) out["reason"] = d.status.message();
   return out.dump(2, ' ', false, json::error_handler_t::replace);

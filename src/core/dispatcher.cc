@@ -53,6 +53,36 @@ std::optional<int> required_version(const RuntimeCandidate& candidate, const Det
   return std::nullopt;
 }
 
+std::string dirname_of(const std::string& p) {
+  auto slash = p.rfind('/');
+  return slash == 0 ? "/" : p.substr(0, slash);
+}
+
+// The policy of one link: the candidate's, else its format's; with
+// {runtime_dir} resolved and no_new_privs decided (on unless the format has C).
+std::optional<Confinement> link_policy(const FormatEntry& format, const RuntimeCandidate& rt, const ChainLink& link) {
+  const std::optional<Confinement>& chosen = rt.confine ? rt.confine : format.confine;
+  if (!chosen || !confines_anything(*chosen)) return std::nullopt;
+  Confinement c = *chosen;
+  if (!c.no_new_privs) c.no_new_privs = format.flags.find('C') == std::string::npos;
+  constexpr std::string_view kRuntimeDir = "{runtime_dir}";
+  for (auto& g : c.paths)
+    if (g.path.starts_with(kRuntimeDir)) g.path = dirname_of(link.runtime_file) + g.path.substr(kRuntimeDir.size());
+  return c;
+}
+
+// Every layer lets the chain's own files be read and run: the runtime is
+// exec'd under all of them, and each runtime reads the next link's program.
+void grant_chain_files(LaunchPlan& plan) {
+  for (auto& c : plan.confinement) {
+    if (!c.files) continue;
+    for (const auto& link : plan.chain)
+      for (const std::string* f : {&link.runtime_file, &link.exec_file})
+        if (PathGrant g{*f, access::read | access::execute}; !f->empty() && std::find(c.paths.begin(), c.paths.end(), g) == c.paths.end())
+          c.paths.push_back(std::move(g));
+  }
+}
+
 }  // namespace
 
 struct Dispatcher::Choice {
@@ -276,6 +306,7 @@ Decision Dispatcher::decide(const FileView& file, const Invocation& inv) const {
       limits.push_back(l);
     }
     for (const auto& l : limits) tighten(plan.limits, l);
+    if (auto policy = link_policy(*choice->format, rt, link)) plan.confinement.push_back(std::move(*policy));
 
     const std::string& exec_name = rt.via.empty() ? rt.path : rt.via;
     if (link.runtime_format == kNativeFormat) {
@@ -289,6 +320,7 @@ Decision Dispatcher::decide(const FileView& file, const Invocation& inv) const {
         plan.args_at = static_cast<int>(plan.argv.size());
         plan.argv.insert(plan.argv.end(), inv.args.begin(), inv.args.end());
       }
+      grant_chain_files(plan);
       return out;
     }
     format = link.runtime_format;

@@ -129,6 +129,17 @@ std::string encode(const DecideReply& r) {
     w.u32(static_cast<std::uint32_t>(l.value >> 32));
   }
   w.u32((r.uses_binary_fd ? 1u : 0u) | (r.native ? 2u : 0u));
+  w.u32(static_cast<std::uint32_t>(r.confinement.size()));
+  for (const auto& c : r.confinement) {
+    w.u32((c.files ? kConfineFiles : 0) | (c.network ? kConfineNetwork : 0) | (c.scope_abstract_unix ? kConfineScopeAbstract : 0) |
+          (c.scope_signal ? kConfineScopeSignal : 0) | (c.no_new_privs.value_or(false) ? kConfineNoNewPrivs : 0) |
+          (c.required ? kConfineRequired : 0));
+    w.u32(c.syscalls);
+    w.u32(static_cast<std::uint32_t>(c.paths.size()));
+    for (const auto& g : c.paths) w.u32(g.access), w.str(g.path);
+    w.u32(static_cast<std::uint32_t>(c.ports.size()));
+    for (const auto& g : c.ports) w.u32(g.kind), w.u32(g.port);
+  }
   return w.frame();
 }
 
@@ -180,6 +191,38 @@ Result<DecideReply> decode_decide_reply(const std::string& payload) {
   std::uint32_t flags = r.u32();
   out.uses_binary_fd = flags & 1;
   out.native = flags & 2;
+  std::uint32_t layers = r.count();
+  if (layers > kMaxLayers) return garbage("decide reply");
+  for (std::uint32_t i = 0; r.ok() && i < layers; ++i) {
+    Confinement c;
+    const std::uint32_t f = r.u32();
+    c.files = f & kConfineFiles;
+    c.network = f & kConfineNetwork;
+    c.scope_abstract_unix = f & kConfineScopeAbstract;
+    c.scope_signal = f & kConfineScopeSignal;
+    c.no_new_privs = (f & kConfineNoNewPrivs) != 0;
+    c.required = f & kConfineRequired;
+    c.syscalls = r.u32();
+    if (f >= 2 * kConfineRequired || (c.syscalls & ~syscall_preset::all) != 0) return garbage("decide reply");
+    for (std::uint32_t j = 0, n = r.count(); r.ok() && j < n; ++j) {
+      PathGrant g;
+      g.access = r.u32();
+      g.path = r.str();
+      if (g.access == 0 || (g.access & ~(access::read | access::write | access::execute)) != 0 || !placeholder_of(g.path) ||
+          g.path.find('\0') != std::string::npos)
+        return garbage("decide reply");
+      c.paths.push_back(std::move(g));
+    }
+    for (std::uint32_t j = 0, n = r.count(); r.ok() && j < n; ++j) {
+      PortGrant g;
+      g.kind = r.u32();
+      const std::uint32_t port = r.u32();
+      if ((g.kind != PortGrant::bind && g.kind != PortGrant::connect) || port == 0 || port > 65535) return garbage("decide reply");
+      g.port = static_cast<std::uint16_t>(port);
+      c.ports.push_back(g);
+    }
+    out.confinement.push_back(std::move(c));
+  }
   if (!r.done() || out.args_at < -1 || out.args_at > static_cast<std::int32_t>(out.argv.size()))
     return garbage("decide reply");
   if (out.exit_code == 0 && (out.argv.empty() || out.exec_path.empty())) return garbage("decide reply");
@@ -208,6 +251,7 @@ DecideReply to_reply(const Decision& d) {
   out.env = d.plan.env;
   out.limits = d.plan.limits;
   out.uses_binary_fd = d.plan.uses_binary_fd;
+  out.confinement = d.plan.confinement;
   return out;
 }
 

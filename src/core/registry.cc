@@ -309,7 +309,7 @@ class FileParser {
   }
 
   std::optional<RuntimeCandidate> runtime(const json& v, const std::string& p) {
-    if (!object(v, p, {"path", "via", "abi", "args", "env", "env_if_exists", "limits", "direct", "version", "comment"})) return std::nullopt;
+    if (!object(v, p, {"path", "via", "abi", "args", "env", "env_if_exists", "limits", "direct", "version", "confine", "comment"})) return std::nullopt;
     RuntimeCandidate c;
     c.where = doc_.where(p);
     auto path = string(v, p, "path");
@@ -341,6 +341,7 @@ class FileParser {
       if (auto l = limits(v["limits"], JsonDocument::child(p, "limits"))) c.limits = *l;
     if (v.contains("direct")) direct(v["direct"], JsonDocument::child(p, "direct"), c);
     if (v.contains("version")) version(v["version"], JsonDocument::child(p, "version"), c);
+    if (v.contains("confine")) c.confine = confine(v["confine"], JsonDocument::child(p, "confine"));
     return c;
   }
 
@@ -381,7 +382,7 @@ class FileParser {
                       (id.starts_with("rule:") ? " (no rule of that name is defined)" : " (see the list in docs/registry.md)"));
       return std::nullopt;
     }
-    if (!object(v, p, {"description", "enabled", "flags", "binfmt", "limits", "runtimes", "direct", "install", "comment"})) return std::nullopt;
+    if (!object(v, p, {"description", "enabled", "flags", "binfmt", "limits", "runtimes", "direct", "install", "confine", "comment"})) return std::nullopt;
     FormatEntry f = base ? *base : FormatEntry{};
     f.id = id;
     f.where = doc_.where(p);
@@ -420,6 +421,7 @@ class FileParser {
     }
     if (v.contains("limits"))
       if (auto l = limits(v["limits"], JsonDocument::child(p, "limits"))) f.limits = *l;
+    if (v.contains("confine")) f.confine = confine(v["confine"], JsonDocument::child(p, "confine"));
     if (!v.contains("runtimes")) {
       if (!base) fail(p, "a format needs \"runtimes\" (an empty list if none)");
     } else if (!v["runtimes"].is_array()) {
@@ -432,6 +434,90 @@ class FileParser {
           f.runtimes.push_back(std::move(*c));
     }
     return f;
+  }
+
+  // "confine": {"files": {"read": […], "write": […], "execute": […]},
+  //             "network": "none" | {"connect": [ports], "bind": [ports]},
+  //             "scope": ["abstract-unix-socket", "signal"], "no_new_privs": bool,
+  //             "syscalls": [preset names], "required": bool}, or false: none.
+  std::optional<Confinement> confine(const json& v, const std::string& p) {
+    Confinement c;
+    c.where = doc_.where(p);
+    if (v.is_boolean() && !v.get<bool>()) {
+      c.no_new_privs = false;  // nothing at all: a candidate's way out of its format's policy
+      return c;
+    }
+    if (!v.is_object()) {
+      fail(p, "\"confine\" must be an object (see scarlet-registry(5)) or false");
+      return std::nullopt;
+    }
+    if (!object(v, p, {"files", "network", "scope", "no_new_privs", "syscalls", "required", "comment"})) return std::nullopt;
+    if (v.contains("files")) {
+      const std::string fp = JsonDocument::child(p, "files");
+      c.files = true;
+      if (object(v["files"], fp, {"read", "write", "execute", "comment"})) {
+        const std::pair<const char*, std::uint32_t> kinds[] = {
+            {"read", access::read}, {"write", access::write | access::read}, {"execute", access::execute | access::read}};
+        for (const auto& [key, bits] : kinds) {
+          auto list = strings(v["files"], fp, key);
+          if (!list) continue;
+          for (std::size_t i = 0; i < list->size(); ++i) {
+            const std::string& path = (*list)[i];
+            const std::string ep = JsonDocument::child(JsonDocument::child(fp, key), i);
+            if (!placeholder_of(path) || path.find('\0') != std::string::npos)
+              fail(ep, "\"" + path + "\" is neither an absolute path nor {program_dir}, {cwd}, {home} or {runtime_dir} (optionally followed by /…)");
+            else c.paths.push_back({path, bits});
+          }
+        }
+      }
+    }
+    if (v.contains("network")) {
+      const std::string np = JsonDocument::child(p, "network");
+      const json& n = v["network"];
+      c.network = true;
+      if (n.is_string() && n.get<std::string>() == "none") {
+      } else if (n.is_object()) {
+        if (object(n, np, {"connect", "bind", "comment"}))
+          for (const auto& [key, kind] : {std::pair{"connect", PortGrant::connect}, std::pair{"bind", PortGrant::bind}}) {
+            if (!n.contains(key)) continue;
+            const json& list = n[key];
+            const std::string lp = JsonDocument::child(np, key);
+            if (!list.is_array()) {
+              fail(lp, std::string("\"") + key + "\" must be an array of TCP port numbers");
+              continue;
+            }
+            for (std::size_t i = 0; i < list.size(); ++i) {
+              if (!list[i].is_number_unsigned() || list[i].get<std::uint64_t>() < 1 || list[i].get<std::uint64_t>() > 65535)
+                fail(JsonDocument::child(lp, i), "a TCP port is a whole number from 1 to 65535");
+              else c.ports.push_back({kind, static_cast<std::uint16_t>(list[i].get<std::uint64_t>())});
+            }
+          }
+      } else {
+        fail(np, "\"network\" is \"none\" or {\"connect\": [ports], \"bind\": [ports]}");
+      }
+    }
+    if (auto scope = strings(v, p, "scope"))
+      for (std::size_t i = 0; i < scope->size(); ++i) {
+        if ((*scope)[i] == "abstract-unix-socket") c.scope_abstract_unix = true;
+        else if ((*scope)[i] == "signal") c.scope_signal = true;
+        else fail(JsonDocument::child(JsonDocument::child(p, "scope"), i), "a scope is \"abstract-unix-socket\" or \"signal\", not \"" + (*scope)[i] + "\"");
+      }
+    if (auto presets = strings(v, p, "syscalls"))
+      for (std::size_t i = 0; i < presets->size(); ++i) {
+        if (std::uint32_t bit = syscall_preset_bit((*presets)[i])) c.syscalls |= bit;
+        else fail(JsonDocument::child(JsonDocument::child(p, "syscalls"), i),
+                  "unknown syscall preset \"" + (*presets)[i] + "\" (expected no-admin, no-ptrace or local-sockets-only)");
+      }
+    for (const char* key : {"no_new_privs", "required"}) {
+      if (!v.contains(key)) continue;
+      if (!v[key].is_boolean()) {
+        fail(JsonDocument::child(p, key), std::string("\"") + key + "\" must be true or false");
+        continue;
+      }
+      if (std::string_view(key) == "required") c.required = v[key].get<bool>();
+      else c.no_new_privs = v[key].get<bool>();
+    }
+    return c;
   }
 
   const JsonDocument& doc_;

@@ -48,6 +48,8 @@ std::string why_not_direct(const FormatEntry& format, const std::vector<const Fo
   if (!it->via.empty()) return "its runtime runs through the launcher " + it->via;
   if (!format.limits.empty() || !it->limits.empty()) return "it has limits, which the shim applies";
   if (!it->env.empty()) return "its runtime's environment is set per exec";
+  if (const auto& policy = it->confine ? it->confine : format.confine; policy && confines_anything(*policy))
+    return "it is confined (\"confine\"), which the shim applies before it execs the runtime";
   if (auto trusted = trusted_runtime_path(it->direct, trust); !trusted.ok())
     return "its direct interpreter cannot be used: " + trusted.status().message();
   c = &*it;

@@ -281,6 +281,17 @@ void Service::stop() {
   for (const auto& p : problems) log_->error("binfmt_misc: {}", p);
 }
 
+// What the plan's confinement asks that this kernel cannot enforce: the
+// shim applies the rest (or refuses, for a required policy), and says nothing.
+void Service::log_unenforced(const std::string& path, const Decision& d) const {
+  if (d.plan.confinement.empty()) return;
+  const int abi = landlock_abi();
+  for (const auto& c : d.plan.confinement)
+    for (const auto& u : unenforceable(c, abi))
+      log_->warn("{}: {} confinement ({}) not enforced: {}{}", path, d.detection.format, c.where, u,
+                 c.required ? "; required, so the program is refused" : "");
+}
+
 Answer Service::decide(const Peer& peer, const wire::DecideRequest& req, UniqueFd fd) {
   ++counters_.decisions;
   auto state = state_.load();
@@ -309,6 +320,7 @@ Answer Service::decide(const Peer& peer, const wire::DecideRequest& req, UniqueF
     if (!d.detection.native()) reply.runtime = runtime_fd(d.plan.exec_path);
     cache_.put(key, reply, peer.uid);
     log_->debug("{}: {} -> {}", req.path, d.detection.format, d.plan.exec_path);
+    log_unenforced(req.path, d);
   } else {
     ++counters_.refusals;
     // A refusal of the file itself (no format decided) depends on nothing

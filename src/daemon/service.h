@@ -102,6 +102,7 @@ class Service {
   // The runtime at `path`, opened once per registry (null if it cannot be).
   std::shared_ptr<const UniqueFd> runtime_fd(const std::string& path);
   std::string explain(const wire::DecideRequest& request, UniqueFd fd);
+  void log_unenforced(const std::string& path, const Decision& decision) const;
 
   const ServiceOptions options_;
   std::shared_ptr<spdlog::logger> log_;

@@ -258,6 +258,13 @@ void run(long* sp) noexcept {
   // Without /dev/fd (a root with no /proc) the full shim finds another way or says why.
   if (plan.uses_binary_fd && sys::call(SYS_faccessat2, AT_FDCWD, sys::ptr("/dev/fd/"), F_OK, 0) != 0) return;
   apply_limits(plan);
+  if (plan.layerc > 0) {
+    // confine.h; a required policy that cannot be enforced whole is the
+    // full shim's to refuse, with its one line.
+    confine::Context where{path, find_env(s.envp, "HOME"), fd, runtime.fd};
+    confine::Failure why;
+    if (!confine::apply(plan.layers, plan.layerc, where, confine::landlock_abi(), why)) return;
+  }
   if (plan.uses_binary_fd) sys::call(SYS_fcntl, fd, F_SETFD, 0);  // the runtime opens /dev/fd/N
   if (sys::call(SYS_execve, sys::ptr(plan.exec_path), sys::ptr(argv), sys::ptr(env)) == -ENOENT && runtime.fd >= 0)
     sys::call(SYS_execveat, runtime.fd, sys::ptr(""), sys::ptr(argv), sys::ptr(env), AT_EMPTY_PATH);

@@ -7,6 +7,7 @@
 #include <elf.h>
 
 #include "exec_env.h"
+#include "scarlet/confinement.h"
 #include "scarlet/protocol.h"
 
 namespace scarlet::shim::fast {
@@ -95,6 +96,17 @@ struct In {
     return ok ? n : 0;
   }
 };
+
+// confinement.h's placeholder_of, over bytes: an absolute path, or a
+// placeholder followed by nothing or "/…"; and no NUL inside.
+bool grant_path(const char* s, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n; ++i)
+    if (s[i] == '\0') return false;
+  if (n > 0 && s[0] == '/') return true;
+  for (std::string_view p : kPlaceholders)
+    if (n >= p.size() && same_bytes(s, p.data(), p.size()) && (n == p.size() || s[p.size()] == '/')) return true;
+  return false;
+}
 
 }  // namespace
 
@@ -245,6 +257,42 @@ Decoded decode_reply(const char* payload, std::size_t n, Arena& arena, Plan& pla
   std::uint32_t flags = in.u32();
   plan.uses_binary_fd = flags & 1;
   plan.native = flags & 2;
+
+  // The policies, checked as protocol.cc's decoder checks them.
+  plan.layerc = in.count();
+  if (plan.layerc > wire::kMaxLayers) return Decoded::garbage;
+  plan.layers = static_cast<confine::Layer*>(arena.take(sizeof(confine::Layer) * (plan.layerc + 1)));
+  if (in.ok && !plan.layers) return Decoded::no_room;
+  for (std::uint32_t i = 0; in.ok && i < plan.layerc; ++i) {
+    confine::Layer& layer = plan.layers[i];
+    layer.flags = in.u32();
+    layer.syscalls = in.u32();
+    if (layer.flags >= 2 * wire::kConfineRequired || (layer.syscalls & ~syscall_preset::all) != 0) return Decoded::garbage;
+    layer.rulec = in.count();
+    auto* rules = static_cast<confine::Rule*>(arena.take(sizeof(confine::Rule) * (layer.rulec + 1)));
+    if (in.ok && !rules) return Decoded::no_room;
+    for (std::uint32_t j = 0; in.ok && j < layer.rulec; ++j) {
+      rules[j].access = in.u32();
+      const char* path = in.str(len);
+      if (!in.ok) break;
+      if (rules[j].access == 0 || (rules[j].access & ~(access::read | access::write | access::execute)) != 0 ||
+          !grant_path(path, len))
+        return Decoded::garbage;
+      if (!(rules[j].path = arena.copy(path, len))) return Decoded::no_room;
+    }
+    layer.rules = rules;
+    layer.portc = in.count();
+    auto* ports = static_cast<confine::Port*>(arena.take(sizeof(confine::Port) * (layer.portc + 1)));
+    if (in.ok && !ports) return Decoded::no_room;
+    for (std::uint32_t j = 0; in.ok && j < layer.portc; ++j) {
+      ports[j].kind = in.u32();
+      ports[j].port = in.u32();
+      if ((ports[j].kind != PortGrant::bind && ports[j].kind != PortGrant::connect) || ports[j].port == 0 ||
+          ports[j].port > 65535)
+        return Decoded::garbage;
+    }
+    layer.ports = ports;
+  }
 
   if (!in.ok || in.pos != n || plan.args_at < -1 || plan.args_at > static_cast<std::int32_t>(plan.argc))
     return Decoded::garbage;

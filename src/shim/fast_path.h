@@ -15,6 +15,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "confine.h"
+
 namespace scarlet::shim::fast {
 
 // Hands out pieces of one buffer; never frees.
@@ -79,6 +81,8 @@ struct Plan {
     std::uint64_t value;
   }* limits = nullptr;
   std::uint32_t limitc = 0;
+  confine::Layer* layers = nullptr;  // the plan's confinement, layerc policies
+  std::uint32_t layerc = 0;
 };
 
 enum class Decoded {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "builtin_registry.h"
+#include "confine.h"
 #include "exec_env.h"
 #include "kernel_args.h"
 #include "limit_rule.h"
@@ -184,22 +185,83 @@ bool reach_program_without_dev_fd(wire::DecideReply& plan, const KernelArgs& k, 
   return true;
 }
 
-// Execs the plan; returns (with errno set) only if execve failed. `runtime`
-// is the daemon's open runtime, if it sent one: exec'd when its path does
-// not exist here (a chroot).
-void exec_plan(const wire::DecideReply& plan, const KernelArgs& k, int fd, int runtime, char** envp) {
+// The home directory of `uid` in /etc/passwd, or "". Under AT_SECURE the
+// caller's HOME is the caller's to set, so {home} comes from here.
+std::string passwd_home(unsigned uid) {
+  UniqueFd f(::open("/etc/passwd", O_RDONLY | O_CLOEXEC));
+  std::string text(1 << 16, '\0');
+  const ssize_t n = f ? ::read(f.get(), text.data(), text.size()) : -1;
+  text.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    std::vector<std::string> field;
+    for (std::size_t b = at; field.size() < 7;) {
+      std::size_t c = text.find(':', b);
+      if (c == std::string::npos || c > end) c = end;
+      field.push_back(text.substr(b, c - b));
+      if (c == end) break;
+      b = c + 1;
+    }
+    if (field.size() >= 6 && field[2] == std::to_string(uid) && field[5].starts_with('/')) return field[5];
+    at = end + 1;
+  }
+  return "";
+}
+
+// Applies the plan's confinement (confine.h) with the code the fast path
+// uses; 0, or the exit code of a refusal it has said.
+int confine_plan(const wire::DecideReply& plan, const KernelArgs& k, int fd, int runtime) {
+  if (plan.confinement.empty()) return 0;
+  std::vector<confine::Layer> layers;
+  std::vector<std::vector<confine::Rule>> rules;
+  std::vector<std::vector<confine::Port>> ports;
+  for (const auto& c : plan.confinement) {
+    confine::Layer l;
+    l.flags = (c.files ? wire::kConfineFiles : 0) | (c.network ? wire::kConfineNetwork : 0) |
+              (c.scope_abstract_unix ? wire::kConfineScopeAbstract : 0) | (c.scope_signal ? wire::kConfineScopeSignal : 0) |
+              (c.no_new_privs.value_or(false) ? wire::kConfineNoNewPrivs : 0) | (c.required ? wire::kConfineRequired : 0);
+    l.syscalls = c.syscalls;
+    auto& r = rules.emplace_back();
+    for (const auto& g : c.paths) r.push_back({g.path.c_str(), g.access});
+    auto& p = ports.emplace_back();
+    for (const auto& g : c.ports) p.push_back({g.kind, g.port});
+    l.rules = r.data(), l.rulec = static_cast<std::uint32_t>(r.size());
+    l.ports = p.data(), l.portc = static_cast<std::uint32_t>(p.size());
+    layers.push_back(l);
+  }
+  const char* env_home = std::getenv("HOME");
+  const std::string home = k.secure ? passwd_home(::getuid()) : std::string(env_home ? env_home : "");
+  confine::Context where{k.path.c_str(), home.empty() ? nullptr : home.c_str(), fd, runtime};
+  const int abi = confine::landlock_abi();
+  confine::Failure why;
+  if (confine::apply(layers.data(), static_cast<std::uint32_t>(layers.size()), where, abi, why)) return 0;
+  std::string what;
+  for (const auto& c : plan.confinement)
+    if (c.required)
+      for (const auto& u : unenforceable(c, abi)) what += (what.empty() ? "" : ", ") + u;
+  if (what.empty()) what = std::string(why.step) + ": " + std::strerror(static_cast<int>(-why.error));
+  return say(k.path, plan.format + " program, but its required confinement cannot be enforced here (" + what + "): refused", 126);
+}
+
+// Execs the plan; returns 0 (with errno set) only if execve failed, or the
+// exit code of a refusal it has said. `runtime` is the daemon's open
+// runtime, if it sent one: exec'd when its path does not exist here (a chroot).
+int exec_plan(const wire::DecideReply& plan, const KernelArgs& k, int fd, int runtime, char** envp) {
   struct stat st {};
   if (::stat(plan.exec_path.c_str(), &st) != 0 && runtime >= 0) ::fstat(runtime, &st);
   std::vector<std::string> added;
   auto env = runtime_env(envp, plan.env, k.secure, loop_marker_value(::getpid(), st.st_dev, st.st_ino), added);
   auto argv = runtime_argv(plan, k.args);
   apply_limits(plan.limits);
+  if (int refused = confine_plan(plan, k, fd, runtime)) return refused;
   if (plan.uses_binary_fd) ::fcntl(fd, F_SETFD, 0);  // the runtime opens /dev/fd/N
   ::execve(plan.exec_path.c_str(), argv.data(), env.data());
   if (errno == ENOENT && runtime >= 0) ::execveat(runtime, "", argv.data(), env.data(), AT_EMPTY_PATH);
   int saved = errno;
   ::fcntl(fd, F_SETFD, FD_CLOEXEC);
   errno = saved;
+  return 0;
 }
 
 }  // namespace
@@ -251,7 +313,7 @@ int run(int argc, char** argv, char** envp, bool daemon_silent) {
       return say(k->path, "setuid program, but its runtime takes a path that could be swapped: refused", 126);
     if (!reach_program_without_dev_fd(reply, *k, fd.get()))
       return say(k->path, "its runtime opens the program as /dev/fd/N, and this root has no /dev/fd (mount /proc in it)", 126);
-    exec_plan(reply, *k, fd.get(), runtime.get(), envp);
+    if (int refused = exec_plan(reply, *k, fd.get(), runtime.get(), envp)) return refused;
     // A cached decision can outlive its runtime (a package removed it);
     // decide once more here before giving up.
     if (attempt == 0 && daemon_reply && (errno == ENOENT || errno == EACCES)) {
