@@ -1,0 +1,131 @@
+// Confinement for real ("confine" in the registry, src/shim/confine.h): a
+// hostile static aarch64 program (hostile/nosy.c) under real qemu-user
+// through binfmt_misc in a sandbox tries to read a secret outside its
+// paths, write outside, connect to a TCP port on 127.0.0.1 and signal a
+// process outside. Under a policy each attempt is denied; the same program
+// without one does each, so every check can fail. Both shims apply it: the
+// fast path while the daemon answers, the full shim deciding alone after
+// the daemon is gone.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "integration/paths.h"
+#include "support/registry_copy.h"
+#include "support/sandbox.h"
+#include "support/temp_dir.h"
+
+using namespace scarlet::test;
+
+namespace {
+
+// A TCP listener on 127.0.0.1 for the program to reach: the kernel completes
+// connections into its backlog, so nothing need accept them.
+struct Listener {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int port = 0;
+  Listener() {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof addr;
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    REQUIRE(::listen(fd, 64) == 0);
+    REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) == 0);
+    port = ntohs(addr.sin_port);
+  }
+  ~Listener() { ::close(fd); }
+  Listener(const Listener&) = delete;
+  Listener& operator=(const Listener&) = delete;
+};
+
+const std::string kPolicy = R"({"version": 1, "formats": {"elf:aarch64": {"confine": {
+  "files": {"read": ["{program_dir}"], "write": ["{cwd}"]},
+  "network": "none", "scope": ["signal", "abstract-unix-socket"], "syscalls": ["no-admin"]}}}})";
+
+// Each attempt, once while the daemon answers and once after it is gone
+// (the shim then decides alone), in sections "<who> <attempt>".
+const std::string kScript = R"SH(
+daemon_pid() { $CLI status --json | sed -n 's/^  "pid": \([0-9]*\),$/\1/p'; }
+mkdir $T/prog $T/work && cp $NOSY $T/prog/nosy && echo mine > $T/prog/data.txt && echo topsecret > $T/secret.txt
+chmod -R a+rX $T
+cd $T/work
+N=$T/prog/nosy
+sleep 100 & sleeper=$!
+attempts() {
+  echo "=== $1 read"; $N read $T/secret.txt; echo rc=$?
+  echo "=== $1 write"; $N write $T/outside.txt; echo rc=$?; [ -e $T/outside.txt ] && echo created; rm -f $T/outside.txt
+  echo "=== $1 connect"; $N connect $PORT; echo rc=$?
+  echo "=== $1 signal"; $N signal $sleeper; echo rc=$?
+  sleep 0.3
+  state=$(cut -d' ' -f3 /proc/$sleeper/stat 2>/dev/null)
+  if [ -n "$state" ] && [ "$state" != Z ]; then echo alive; else echo gone; wait $sleeper; sleep 100 & sleeper=$!; fi
+  echo "=== $1 inside"; $N write ./mine.txt; $N read $T/prog/data.txt; echo rc=$?
+}
+attempts daemon
+pid=$(daemon_pid); kill $pid
+for i in $(seq 50); do [ -d /proc/$pid ] || break; sleep 0.1; done
+attempts alone
+kill $sleeper; wait
+)SH";
+
+std::string denied(const std::string& action, const std::string& why) { return action + ": denied (" + why + ")\nrc=1\n"; }
+
+}  // namespace
+
+TEST_CASE("confine: a hostile aarch64 program is denied files, TCP and signals outside its policy", "[confine]") {
+  Listener listener;
+  RegistryCopy confined(kRegistry, kPolicy);
+  RunResult r = in_sandbox(kCli, confined.path, kScript, "",
+                           {"NOSY=" + kNosy, "PORT=" + std::to_string(listener.port)});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  auto s = sections(r.out);
+  for (std::string who : {"daemon", "alone"}) {
+    INFO(who);
+    CHECK(s[who + " read"] == denied("read", "Permission denied"));
+    CHECK(s[who + " write"] == denied("write", "Permission denied"));
+    CHECK(s[who + " connect"] == denied("connect", "Permission denied"));
+    CHECK(s[who + " signal"] == denied("signal", "Operation not permitted") + "alive\n");
+    // What the policy allows still works: its directory read, the current one written.
+    CHECK(s[who + " inside"] == "write: ok\nread: ok mine\nrc=0\n");
+  }
+}
+
+TEST_CASE("confine: without a policy the same hostile program does each of those", "[confine]") {
+  Listener listener;
+  RegistryCopy unconfined(kRegistry, through_shim(kRegistry));  // the same shim and daemon, no policy
+  RunResult r = in_sandbox(kCli, unconfined.path, kScript, "",
+                           {"NOSY=" + kNosy, "PORT=" + std::to_string(listener.port)});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  auto s = sections(r.out);
+  for (std::string who : {"daemon", "alone"}) {
+    INFO(who);
+    CHECK(s[who + " read"] == "read: ok topsecret\nrc=0\n");
+    CHECK(s[who + " write"] == "write: ok\nrc=0\ncreated\n");
+    CHECK(s[who + " connect"] == "connect: ok\nrc=0\n");
+    CHECK(s[who + " signal"] == "signal: ok\nrc=0\ngone\n");
+    CHECK(s[who + " inside"] == "write: ok\nread: ok mine\nrc=0\n");
+  }
+}
+
+TEST_CASE("confine: explain shows the policy and the route goes through the shim", "[confine]") {
+  RegistryCopy confined(kRegistry, kPolicy);
+  RunResult r = in_sandbox(kCli, confined.path, "$CLI explain --json $NOSY read x", "", {"NOSY=" + kNosy});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j["confinement"].size() == 1);
+  const auto& c = j["confinement"][0];
+  CHECK(c["files"]["read"][0] == "{program_dir}");
+  CHECK(c["files"]["write"] == nlohmann::json::array({"{cwd}"}));
+  CHECK(c["network"]["connect"].empty());
+  CHECK(c["no_new_privs"] == true);
+  CHECK(c["not_enforced"].empty());  // Landlock ABI 6 or later on the machines this runs on
+  CHECK(j["route"]["kind"] == "shim");
+}
