@@ -341,3 +341,42 @@ TEST_CASE("dispatcher: a program's interpreter is looked up beneath the sysroot 
   d = f.decide(build_elf(dynamic), {"./p", std::nullopt, {}, -1});
   CHECK(d.plan.env == std::vector<EnvVar>{{"QEMU_LD_PREFIX", f.dir.path() + "/sysroot"}});
 }
+
+TEST_CASE("dispatcher: a chained runtime gets every link's policy, each granting the chain's files", "[dispatcher][confine]") {
+  Fixture f;
+  f.dir.write("tool-aarch64", build_elf({}), 0755);
+  f.dir.write("qemu", kScript, 0755);
+  f.load(R"({"version": 1, "rules": [{"name": "bench", "magic": "SCARLETB"}], "formats": {
+    "rule:bench": {"confine": {"files": {"read": ["{runtime_dir}/lib", "{cwd}"]}, "scope": ["signal"]},
+                   "runtimes": [{"path": "$D/tool-aarch64"}]},
+    "elf:aarch64": {"flags": "OCF", "confine": {"network": "none"},
+                    "runtimes": [{"path": "$D/qemu", "confine": {"files": {"write": ["/tmp"]}, "syscalls": ["no-ptrace"]}}]}}})");
+  Decision d = f.decide("SCARLETB", {"./prog", std::nullopt, {}, 4});
+  REQUIRE(d.status.ok());
+  REQUIRE(d.plan.confinement.size() == 2);
+  const std::string tool = f.dir.path() + "/tool-aarch64", qemu = f.dir.path() + "/qemu";
+  const std::uint32_t rx = access::read | access::execute;
+  const Confinement& first = d.plan.confinement[0];  // the format's own, {runtime_dir} resolved
+  CHECK(first.paths == std::vector<PathGrant>{{f.dir.path() + "/lib", access::read}, {"{cwd}", access::read}, {tool, rx}, {qemu, rx}});
+  CHECK(first.scope_signal);
+  CHECK(first.no_new_privs == true);
+  // The candidate's policy replaces its format's (no "network" here), and
+  // a format with C gets no no_new_privs unless it asks.
+  const Confinement& second = d.plan.confinement[1];
+  CHECK_FALSE(second.network);
+  CHECK(second.paths == std::vector<PathGrant>{{"/tmp", access::read | access::write}, {tool, rx}, {qemu, rx}});
+  CHECK(second.syscalls == syscall_preset::no_ptrace);
+  CHECK(second.no_new_privs == false);
+}
+
+TEST_CASE("dispatcher: no policy, or \"confine\": false, gives a plan without confinement", "[dispatcher][confine]") {
+  Fixture f;
+  f.dir.write("noop", kScript, 0755);
+  f.load(R"({"version": 1, "rules": [{"name": "bench", "magic": "SCARLETB"}],
+    "formats": {"rule:bench": {"confine": {"network": "none"}, "runtimes": [{"path": "$D/noop", "confine": false}]}}})");
+  Decision d = f.decide("SCARLETB", {"./prog", std::nullopt, {}, -1});
+  REQUIRE(d.status.ok());
+  CHECK(d.plan.confinement.empty());
+  f.load(kBench);
+  CHECK(f.decide("SCARLETB", {"./prog", std::nullopt, {}, -1}).plan.confinement.empty());
+}

@@ -143,3 +143,50 @@ TEST_CASE("protocol: wanted() counts what the frame still needs, and nothing onc
   REQUIRE(reader.next());
   CHECK(reader.wanted() == kHeaderSize - 5);
 }
+
+namespace {
+
+Confinement sample_policy() {
+  Confinement c;
+  c.files = true;
+  c.paths = {{"{program_dir}", access::read}, {"/tmp", access::read | access::write}, {"/usr/bin/qemu", 5}};
+  c.network = true;
+  c.ports = {{PortGrant::connect, 443}, {PortGrant::bind, 8080}};
+  c.scope_signal = true;
+  c.no_new_privs = true;
+  c.syscalls = syscall_preset::no_admin | syscall_preset::no_ptrace;
+  c.required = true;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("protocol: decide replies carry their confinement, layer by layer", "[protocol][confine]") {
+  DecideReply r;
+  r.exec_path = "/usr/bin/qemu";
+  r.argv = {"/usr/bin/qemu"};
+  Confinement second;
+  second.scope_abstract_unix = true;
+  second.no_new_privs = false;
+  r.confinement = {sample_policy(), second};
+  auto back = decode_decide_reply(one_frame(encode(r), 5).payload);
+  REQUIRE(back.ok());
+  CHECK(back->confinement == r.confinement);  // `where` does not travel; it is empty here
+
+  for (auto breaks : std::vector<void (*)(Confinement&)>{
+           [](Confinement& c) { c.paths[0].path = "relative"; },
+           [](Confinement& c) { c.paths[0].path = "{nope}"; },
+           [](Confinement& c) { c.paths[0].access = 8; },
+           [](Confinement& c) { c.paths[0].access = 0; },
+           [](Confinement& c) { c.ports[0].kind = 3; },
+           [](Confinement& c) { c.ports[0].port = 0; },
+           [](Confinement& c) { c.syscalls = 1u << 20; },
+       }) {
+    DecideReply bad = r;
+    breaks(bad.confinement[0]);
+    CHECK_FALSE(decode_decide_reply(one_frame(encode(bad), 64).payload).ok());
+  }
+  DecideReply many = r;
+  many.confinement.assign(kMaxLayers + 1, second);
+  CHECK_FALSE(decode_decide_reply(one_frame(encode(many), 64).payload).ok());
+}

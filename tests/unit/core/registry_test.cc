@@ -308,3 +308,58 @@ TEST_CASE("registry: a bad \"direct\" names its place, and a good one is kept", 
   CHECK(f->runtimes[0].direct == "/usr/libexec/qemu-binfmt/aarch64-binfmt-P");
   CHECK(f->runtimes[0].direct_sysroot == "/etc/qemu-binfmt/aarch64");
 }
+
+TEST_CASE("registry: confine on a format and on a runtime", "[registry][confine]") {
+  auto r = parse(R"({"version": 1, "formats": {"msdos": {
+    "confine": {"files": {"read": ["/usr", "{program_dir}"], "write": ["{cwd}/out"], "execute": ["/usr/bin"]},
+                "network": {"connect": [443], "bind": [8080]}, "scope": ["signal", "abstract-unix-socket"],
+                "no_new_privs": false, "syscalls": ["no-admin", "local-sockets-only"], "required": true},
+    "runtimes": [{"path": "/usr/bin/dosbox"},
+                 {"path": "/usr/bin/dosbox-x", "confine": {"network": "none"}},
+                 {"path": "/usr/bin/dosbox-y", "confine": false}]}}})");
+  REQUIRE(r.ok());
+  const FormatEntry& f = *r->find("msdos");
+  REQUIRE(f.confine);
+  const Confinement& c = *f.confine;
+  CHECK(c.files);
+  CHECK(c.paths == std::vector<PathGrant>{{"/usr", access::read}, {"{program_dir}", access::read},
+                                          {"{cwd}/out", access::read | access::write},
+                                          {"/usr/bin", access::read | access::execute}});
+  CHECK(c.network);
+  CHECK(c.ports == std::vector<PortGrant>{{PortGrant::connect, 443}, {PortGrant::bind, 8080}});
+  CHECK(c.scope_signal);
+  CHECK(c.scope_abstract_unix);
+  CHECK(c.no_new_privs == false);
+  CHECK(c.syscalls == (syscall_preset::no_admin | syscall_preset::local_sockets_only));
+  CHECK(c.required);
+  CHECK_FALSE(f.runtimes[0].confine);
+  REQUIRE(f.runtimes[1].confine);
+  CHECK(f.runtimes[1].confine->network);
+  CHECK_FALSE(f.runtimes[1].confine->files);
+  CHECK_FALSE(f.runtimes[1].confine->no_new_privs);  // unset: the dispatcher decides (on unless C)
+  REQUIRE(f.runtimes[2].confine);
+  CHECK_FALSE(confines_anything(*f.runtimes[2].confine));
+}
+
+TEST_CASE("registry: bad confine values name their place", "[registry][confine]") {
+  auto check = [](const std::string& confine, const std::string& needle, const std::string& message) {
+    const std::string text = R"({"version": 1, "formats": {"msdos": {"runtimes": [], "confine": )" + confine + "}}}";
+    INFO(confine);
+    std::string e = error_of(text);
+    CHECK(e.find(at(text, needle) + ": " + message) != std::string::npos);
+  };
+  check(R"("strict")", R"("strict")", "\"confine\" must be an object");
+  check(R"({"file": {}})", R"("file")", "unknown key \"file\"");
+  check(R"({"files": {"read": ["usr"]}})", R"("usr")", "\"usr\" is neither an absolute path nor {program_dir}");
+  check(R"({"files": {"read": ["{prog}"]}})", R"("{prog}")", "\"{prog}\" is neither");
+  check(R"({"files": {"write": ["{cwd}x"]}})", R"("{cwd}x")", "\"{cwd}x\" is neither");
+  check(R"({"files": {"read": "/usr"}})", R"("/usr")", "\"read\" must be an array of strings");
+  check(R"({"network": "all"})", R"("all")", "\"network\" is \"none\" or");
+  check(R"({"network": {"connect": [0]}})", R"(0])", "a TCP port is a whole number from 1 to 65535");
+  check(R"({"network": {"connect": [65536]}})", R"(65536)", "a TCP port is a whole number from 1 to 65535");
+  check(R"({"network": {"bind": 80}})", R"(80)", "\"bind\" must be an array of TCP port numbers");
+  check(R"({"scope": ["signals"]})", R"("signals")", "a scope is \"abstract-unix-socket\" or \"signal\"");
+  check(R"({"syscalls": ["strict"]})", R"("strict")", "unknown syscall preset \"strict\"");
+  check(R"({"required": "yes"})", R"("yes")", "\"required\" must be true or false");
+  check(R"({"no_new_privs": 1})", R"(1})", "\"no_new_privs\" must be true or false");
+}

@@ -77,7 +77,7 @@ TEST_CASE("fast path: reply frames are sized once their header is in", "[shim]")
   bad[0] = 'X';
   CHECK(fast::reply_frame_size(bad.data(), bad.size()) == -1);
   bad = frame;
-  bad[4] = 2;  // version
+  bad[4] = static_cast<char>(wire::kVersion + 1);  // another version
   CHECK(fast::reply_frame_size(bad.data(), bad.size()) == -1);
   bad = frame;
   bad[11] = 0x7f;  // over kMaxFrame
@@ -170,4 +170,41 @@ TEST_CASE("fast path: the kernel's stack, markers and environment lookups", "[sh
   fast::marker_value(4194304, 0x10300fffULL, 18446744073709551615ULL, out);
   CHECK(std::string(out) == loop_marker_value(4194304, 0x10300fffULL, 18446744073709551615ULL));
   CHECK(fast::equal(out, loop_marker_value(4194304, 0x10300fffULL, 18446744073709551615ULL).c_str()));
+}
+
+TEST_CASE("fast path: a plan's confinement decodes as the protocol's", "[shim][confine]") {
+  Memory m;
+  fast::Plan plan;
+  wire::DecideReply r = sample_plan();
+  Confinement c;
+  c.files = true;
+  c.paths = {{"{cwd}/out", access::read | access::write}, {"/usr", access::read}};
+  c.network = true;
+  c.ports = {{PortGrant::bind, 80}};
+  c.scope_abstract_unix = true;
+  c.no_new_privs = true;
+  c.syscalls = syscall_preset::local_sockets_only;
+  Confinement d;
+  d.required = true;
+  d.no_new_privs = false;
+  r.confinement = {c, d};
+  REQUIRE(decode(wire::encode(r), m.arena, plan) == fast::Decoded::ok);
+  REQUIRE(plan.layerc == 2);
+  const auto& l = plan.layers[0];
+  CHECK(l.flags == (wire::kConfineFiles | wire::kConfineNetwork | wire::kConfineScopeAbstract | wire::kConfineNoNewPrivs));
+  CHECK(l.syscalls == syscall_preset::local_sockets_only);
+  REQUIRE(l.rulec == 2);
+  CHECK(std::string(l.rules[0].path) == "{cwd}/out");
+  CHECK(l.rules[0].access == (access::read | access::write));
+  CHECK(std::string(l.rules[1].path) == "/usr");
+  REQUIRE(l.portc == 1);
+  CHECK(l.ports[0].kind == PortGrant::bind);
+  CHECK(l.ports[0].port == 80);
+  CHECK(plan.layers[1].flags == wire::kConfineRequired);
+
+  // What the protocol refuses, the fast path refuses.
+  r.confinement[0].paths[0].path = "relative";
+  const std::string bad = wire::encode(r);
+  CHECK(decode(bad, m.arena, plan) == fast::Decoded::garbage);
+  CHECK_FALSE(wire::decode_decide_reply(bad.substr(12)).ok());
 }
