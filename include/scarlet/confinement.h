@@ -30,7 +30,8 @@ inline constexpr std::uint32_t execute = 4;
 }  // namespace access
 
 // A path, or a placeholder followed by nothing or by "/more": the shim
-// resolves {program_dir}, {cwd} and {home}; the dispatcher {runtime_dir}.
+// resolves {program_dir}, {cwd} and {home}; the dispatcher {runtime_dir}
+// (the runtime's directory) and {launcher_dir} (its "via" launcher's).
 struct PathGrant {
   std::string path;
   std::uint32_t access = 0;
@@ -75,7 +76,7 @@ struct Confinement {
 bool confines_anything(const Confinement& c);
 
 // Placeholders a path grant may begin with.
-inline constexpr std::string_view kPlaceholders[] = {"{program_dir}", "{cwd}", "{home}", "{runtime_dir}"};
+inline constexpr std::string_view kPlaceholders[] = {"{program_dir}", "{cwd}", "{home}", "{runtime_dir}", "{launcher_dir}"};
 // The placeholder `path` begins with ("" for an absolute path), or nullopt
 // when it is neither an absolute path nor a known placeholder followed by
 // nothing or "/…".

@@ -59,15 +59,22 @@ std::string dirname_of(const std::string& p) {
 }
 
 // The policy of one link: the candidate's, else its format's; with
-// {runtime_dir} resolved and no_new_privs decided (on unless the format has C).
+// {runtime_dir} and {launcher_dir} resolved and no_new_privs decided (on unless the format has C).
 std::optional<Confinement> link_policy(const FormatEntry& format, const RuntimeCandidate& rt, const ChainLink& link) {
   const std::optional<Confinement>& chosen = rt.confine ? rt.confine : format.confine;
   if (!chosen || !confines_anything(*chosen)) return std::nullopt;
   Confinement c = *chosen;
   if (!c.no_new_privs) c.no_new_privs = format.flags.find('C') == std::string::npos;
-  constexpr std::string_view kRuntimeDir = "{runtime_dir}";
-  for (auto& g : c.paths)
-    if (g.path.starts_with(kRuntimeDir)) g.path = dirname_of(link.runtime_file) + g.path.substr(kRuntimeDir.size());
+  const std::pair<std::string_view, std::string> dirs[] = {
+      {"{runtime_dir}", dirname_of(link.runtime_file)},
+      {"{launcher_dir}", rt.via.empty() ? "" : dirname_of(link.exec_file)}};
+  for (const auto& [name, dir] : dirs)
+    std::erase_if(c.paths, [&](PathGrant& g) {
+      if (placeholder_of(g.path) != name) return false;
+      if (dir.empty()) return true;  // no launcher: grants nothing
+      g.path = dir + g.path.substr(name.size());
+      return false;
+    });
   return c;
 }
 

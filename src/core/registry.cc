@@ -465,7 +465,7 @@ class FileParser {
             const std::string& path = (*list)[i];
             const std::string ep = JsonDocument::child(JsonDocument::child(fp, key), i);
             if (!placeholder_of(path) || path.find('\0') != std::string::npos)
-              fail(ep, "\"" + path + "\" is neither an absolute path nor {program_dir}, {cwd}, {home} or {runtime_dir} (optionally followed by /…)");
+              fail(ep, "\"" + path + "\" is neither an absolute path nor {program_dir}, {cwd}, {home}, {runtime_dir} or {launcher_dir} (optionally followed by /…)");
             else c.paths.push_back({path, bits});
           }
         }

@@ -9,9 +9,11 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "integration/paths.h"
@@ -128,4 +130,33 @@ TEST_CASE("confine: explain shows the policy and the route goes through the shim
   CHECK(c["no_new_privs"] == true);
   CHECK(c["not_enforced"].empty());  // Landlock ABI 6 or later on the machines this runs on
   CHECK(j["route"]["kind"] == "shim");
+}
+
+// A scratch directory outside /tmp (which DOSBox's launcher may write, so
+// its policy grants it): in the build tree, removed with the test.
+struct OutsideDir {
+  std::string path = kBinaryDir + "/tests/hostile/outside-XXXXXX";
+  OutsideDir() { REQUIRE(::mkdtemp(path.data()) != nullptr); }
+  ~OutsideDir() { std::filesystem::remove_all(path); }
+  OutsideDir(const OutsideDir&) = delete;
+  OutsideDir& operator=(const OutsideDir&) = delete;
+};
+
+TEST_CASE("confine: DOSBox's default policy keeps a file outside the program's directory unreadable", "[confine]") {
+  // SECRET.TXT beside the program is a link to a file outside its
+  // directory: DOSBox follows host links, Landlock judges where they lead.
+  OutsideDir outside;
+  const std::string script = R"SH(
+mkdir $T/game && cp $PEEK $T/game/PEEK.COM && chmod +x $T/game/PEEK.COM && echo topsecret > $OUTSIDE/secret.txt
+ln -s $OUTSIDE/secret.txt $T/game/SECRET.TXT
+chmod -R a+rX $T $OUTSIDE; cd $T/game
+echo '=== peek'; ./PEEK.COM; echo rc=$?
+)SH";
+  const bool confined = GENERATE(true, false);
+  INFO((confined ? "the default registry" : "msdos with \"confine\": false"));
+  RegistryCopy unconfined(kRegistry, R"({"version": 1, "formats": {"msdos": {"confine": false}}})");
+  RunResult r = in_sandbox(kCli, confined ? kRegistry : unconfined.path, script, "", {"PEEK=" + kPeek, "OUTSIDE=" + outside.path});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(sections(r.out)["peek"] == (confined ? "cannot read SECRET.TXT\nrc=1\n" : "topsecret\nrc=0\n"));
 }
