@@ -35,3 +35,33 @@ TEST_CASE("decision_json: a refusal carries the reason and no argv", "[json]") {
   CHECK(j["runtime"].is_null());
   CHECK(j["exit_code"] == 127);
 }
+
+TEST_CASE("decision_json: a plan's confinement, with what this kernel leaves unenforced", "[json][confine]") {
+  Decision d;
+  d.detection.format = "msdos";
+  d.plan.exec_path = "/usr/bin/dosbox";
+  d.plan.argv = {"dosbox"};
+  Confinement c;
+  c.where = "reg.json:3:5";
+  c.files = true;
+  c.paths = {{"{cwd}", access::read | access::write}, {"/usr", access::read}, {"/usr/bin", access::read | access::execute}};
+  c.network = true;
+  c.ports = {{PortGrant::connect, 443}};
+  c.scope_signal = true;
+  c.no_new_privs = true;
+  c.syscalls = syscall_preset::no_admin;
+  d.plan.confinement = {c};
+  auto j = nlohmann::json::parse(decision_to_json("GAME.EXE", d));
+  REQUIRE(j["confinement"].size() == 1);
+  const auto& p = j["confinement"][0];
+  CHECK(p["where"] == "reg.json:3:5");
+  CHECK(p["files"]["read"] == nlohmann::json::array({"/usr"}));
+  CHECK(p["files"]["write"] == nlohmann::json::array({"{cwd}"}));
+  CHECK(p["files"]["execute"] == nlohmann::json::array({"/usr/bin"}));
+  CHECK(p["network"]["connect"] == nlohmann::json::array({443}));
+  CHECK(p["scope"] == nlohmann::json::array({"signal"}));
+  CHECK(p["syscalls"] == nlohmann::json::array({"no-admin"}));
+  CHECK(p["no_new_privs"] == true);
+  CHECK(p["landlock_abi"] == landlock_abi());
+  CHECK(p["not_enforced"] == nlohmann::json(unenforceable(c, landlock_abi())));
+}

@@ -60,3 +60,12 @@ TEST_CASE("route: an untrusted or missing direct interpreter is not used", "[rou
   CHECK(chosen_first["rule:a"].kind == Route::Kind::shim);  // the first installed candidate has none
   CHECK(chosen_first["rule:a"].reason.find("has no direct interpreter") != std::string::npos);
 }
+
+TEST_CASE("route: a confined format keeps the shim, which applies its policy; \"confine\": false does not", "[route][confine]") {
+  auto r = routes(R"("rule:a": {"confine": {"network": "none"}, )" + kDirect + "}");
+  CHECK(r["rule:a"].kind == Route::Kind::shim);
+  CHECK(r["rule:a"].reason.find("it is confined") != std::string::npos);
+  r = routes(R"("rule:a": {"confine": {"network": "none"}, "runtimes": [{"path": "/bin/true", "confine": false,
+               "direct": {"interpreter": "/bin/true"}}]})");
+  CHECK(r["rule:a"].kind == Route::Kind::kernel);
+}
