@@ -160,3 +160,29 @@ echo '=== peek'; ./PEEK.COM; echo rc=$?
   REQUIRE(r.exit_code == 0);
   CHECK(sections(r.out)["peek"] == (confined ? "cannot read SECRET.TXT\nrc=1\n" : "topsecret\nrc=0\n"));
 }
+
+TEST_CASE("confine: in a chroot, where the runtime is the daemon's open file, the policy holds too", "[confine]") {
+  // The root has no qemu: the shim execs the one the daemon sent as an fd,
+  // which the policy lets it run; the secret is in the root, outside the
+  // program's directory. (chroot(1) starts in "/", so no {cwd} here.)
+  const std::string script = R"SH(
+R=$T/root; mkdir -p $R/proc $R/dev $R/app && cp $NOSY $R/app/nosy && echo topsecret > $R/secret.txt
+mount --rbind --make-rslave /proc $R/proc; ln -s /proc/self/fd $R/dev/fd
+echo '=== read'; chroot $R /app/nosy read /secret.txt; echo rc=$?
+echo '=== write'; chroot $R /app/nosy write /planted.txt; echo rc=$?
+echo '=== own'; chroot $R /app/nosy read /app/nosy | cut -c1-8
+umount -l $R/proc
+)SH";
+  const bool confined = GENERATE(true, false);
+  INFO((confined ? "confined" : "unconfined"));
+  RegistryCopy reg(kRegistry, confined ? R"({"version": 1, "formats": {"elf:aarch64": {"confine": {
+      "files": {"read": ["{program_dir}"]}, "network": "none"}}}})"
+                                       : through_shim(kRegistry));
+  RunResult r = in_sandbox(kCli, reg.path, script, "", {"NOSY=" + kNosy});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  auto s = sections(r.out);
+  CHECK(s["read"] == (confined ? denied("read", "Permission denied") : "read: ok topsecret\nrc=0\n"));
+  CHECK(s["write"] == (confined ? denied("write", "Permission denied") : "write: ok\nrc=0\n"));
+  CHECK(s["own"] == "read: ok\n");
+}
