@@ -186,3 +186,32 @@ umount -l $R/proc
   CHECK(s["write"] == (confined ? denied("write", "Permission denied") : "write: ok\nrc=0\n"));
   CHECK(s["own"] == "read: ok\n");
 }
+
+TEST_CASE("confine: a required policy that cannot be enforced refuses the program, 126; one not required lets it run", "[confine]") {
+  // An unprivileged uid without no_new_privs may not restrict itself
+  // (Landlock needs one or the other): that stands for a kernel that
+  // cannot enforce the policy. The program's directory holds the secret, so
+  // only a refusal keeps it from being read.
+  const bool required = GENERATE(true, false);
+  INFO((required ? "required" : "not required"));
+  RegistryCopy reg(kRegistry, R"({"version": 1, "formats": {"elf:aarch64": {"confine": {
+      "files": {"read": ["/nowhere"]}, "no_new_privs": false, "required": )" + std::string(required ? "true" : "false") + "}}}}");
+  RunResult r = in_sandbox(kCli, reg.path, R"SH(
+mkdir $T/prog && cp $NOSY $T/prog/nosy && echo topsecret > $T/prog/secret.txt && chmod -R a+rX $T
+cd /
+echo '=== as root'; $T/prog/nosy read $T/prog/secret.txt; echo rc=$?
+echo '=== unprivileged'; setpriv --reuid 1000 --regid 1000 --clear-groups $T/prog/nosy read $T/prog/secret.txt; echo rc=$?
+)SH", "", {"NOSY=" + kNosy});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  auto s = sections(r.out);
+  // Root of the sandbox may restrict itself without no_new_privs: confined.
+  CHECK(s["as root"] == denied("read", "Permission denied"));
+  if (required) {
+    CHECK(s["unprivileged"] == "rc=126\n");
+    CHECK(r.err.find("/prog/nosy: elf:aarch64 program, but its required confinement cannot be enforced here "
+                     "(landlock: Operation not permitted): refused\n") != std::string::npos);
+  } else {
+    CHECK(s["unprivileged"] == "read: ok topsecret\nrc=0\n");
+  }
+}
