@@ -8,6 +8,10 @@
 #include <linux/seccomp.h>
 #include <sys/syscall.h>
 
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cerrno>
 
 #include <catch2/catch.hpp>
@@ -55,11 +59,16 @@ TEST_CASE("confine: the seccomp filter checks the architecture, then denies the 
   REQUIRE(admin > 6);
   CHECK(f[0].code == (BPF_LD | BPF_W | BPF_ABS));
   CHECK(f[0].k == 4);  // seccomp_data.arch
-  CHECK(f[admin - 1].code == (BPF_RET | BPF_K));
-  CHECK(f[admin - 1].k == SECCOMP_RET_ALLOW);
+  // The shared returns end it: allow, EPERM, ENOSYS, EAFNOSUPPORT.
+  CHECK(f[admin - 4].k == SECCOMP_RET_ALLOW);
+  CHECK(f[admin - 3].k == (SECCOMP_RET_ERRNO | EPERM));
+  // mount is denied: a JEQ on it, or a range around it, leads to EPERM.
   bool mount_denied = false;
-  for (std::uint32_t i = 0; i + 1 < admin; ++i)
-    if (f[i].code == (BPF_JMP | BPF_JEQ | BPF_K) && f[i].k == SYS_mount) mount_denied = f[i + 1].k == (SECCOMP_RET_ERRNO | EPERM);
+  for (std::uint32_t i = 0; i < admin; ++i) {
+    if (f[i].code == (BPF_JMP | BPF_JEQ | BPF_K) && f[i].k == SYS_mount) mount_denied = i + 1 + f[i].jt == admin - 3;
+    if (f[i].code == (BPF_JMP | BPF_JGE | BPF_K) && f[i].k <= SYS_mount && f[i + 1].k >= SYS_mount)
+      mount_denied = i + 2 + f[i + 1].jf == admin - 3;
+  }
   CHECK(mount_denied);
   // Every preset at once still fits, and every jump stays inside the program.
   const auto all = confine::build_filter(syscall_preset::all, f, confine::kMaxFilter);
@@ -70,6 +79,38 @@ TEST_CASE("confine: the seccomp filter checks the architecture, then denies the 
       CHECK(i + 1 + f[i].jf < all);
     }
   CHECK(confine::build_filter(syscall_preset::all, f, 10) == 0);  // no room: nothing half-built
+}
+
+TEST_CASE("confine: the filter denies what its presets name and allows the rest, in a child", "[shim][confine]") {
+  // A filter cannot be taken off again: a child takes it and reports.
+  int p[2];
+  REQUIRE(::pipe(p) == 0);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    confine::Layer l;
+    l.flags = wire::kConfineNoNewPrivs;
+    l.syscalls = syscall_preset::all;
+    confine::Failure why;
+    char r[5] = {'x', 'x', 'x', 'x', 'x'};
+    if (confine::apply(&l, 1, confine::Context{}, 0, why)) {
+      errno = 0;
+      r[0] = ::syscall(SYS_mount, "none", "/nonexistent", "tmpfs", 0, nullptr) == -1 && errno == EPERM ? 'y' : 'n';
+      int s = ::socket(AF_INET, SOCK_STREAM, 0);
+      r[1] = s == -1 && errno == EAFNOSUPPORT ? 'y' : 'n';
+      s = ::socket(AF_UNIX, SOCK_STREAM, 0);
+      r[2] = s >= 0 ? 'y' : 'n';
+      r[3] = ::syscall(SYS_ptrace, 0, 0, 0, 0) == -1 && errno == EPERM ? 'y' : 'n';
+      r[4] = ::getpid() > 0 ? 'y' : 'n';
+    }
+    [[maybe_unused]] auto n = ::write(p[1], r, sizeof r);
+    ::_exit(0);
+  }
+  ::close(p[1]);
+  char r[6] = {};
+  REQUIRE(::read(p[0], r, 5) == 5);
+  ::close(p[0]);
+  ::waitpid(pid, nullptr, 0);
+  CHECK(std::string(r) == "yyyyy");  // mount, AF_INET, AF_UNIX allowed, ptrace, getpid allowed
 }
 
 TEST_CASE("confine: what an older Landlock ABI cannot enforce, in bits and in words", "[shim][confine]") {
