@@ -57,6 +57,26 @@ void same_plan(const fast::Plan& plan, const wire::DecideReply& full) {
     agree(plan.limits[i].resource == full.limits[i].resource, "a limit's resource");
     agree(plan.limits[i].value == full.limits[i].value, "a limit's value");
   }
+  agree(plan.layerc == full.confinement.size(), "confinement's length");
+  for (std::size_t i = 0; i < full.confinement.size(); ++i) {
+    const Confinement& c = full.confinement[i];
+    const confine::Layer& l = plan.layers[i];
+    const std::uint32_t flags = (c.files ? wire::kConfineFiles : 0) | (c.network ? wire::kConfineNetwork : 0) |
+                                (c.scope_abstract_unix ? wire::kConfineScopeAbstract : 0) |
+                                (c.scope_signal ? wire::kConfineScopeSignal : 0) |
+                                (c.no_new_privs.value_or(false) ? wire::kConfineNoNewPrivs : 0) |
+                                (c.required ? wire::kConfineRequired : 0);
+    agree(l.flags == flags, "a policy's flags");
+    agree(l.syscalls == c.syscalls, "a policy's presets");
+    agree(l.rulec == c.paths.size(), "a policy's paths");
+    for (std::size_t j = 0; j < c.paths.size(); ++j) {
+      agree(same_string(l.rules[j].path, c.paths[j].path), "a path grant");
+      agree(l.rules[j].access == c.paths[j].access, "a path grant's access");
+    }
+    agree(l.portc == c.ports.size(), "a policy's ports");
+    for (std::size_t j = 0; j < c.ports.size(); ++j)
+      agree(l.ports[j].kind == c.ports[j].kind && l.ports[j].port == c.ports[j].port, "a port grant");
+  }
 }
 
 bool same_list(char** fast_list, const std::vector<char*>& full_list) {

@@ -268,6 +268,17 @@ void protocol_seeds(const fs::path& out) {
   replies["longest-string"] = encode(r);
   r.exec_path += "x";
   replies["too-long-string"] = encode(r);
+  r = sample_plan();  // two confinement layers, as a chain gives
+  scarlet::Confinement c;
+  c.files = c.network = c.scope_signal = true;
+  c.paths = {{"{program_dir}", scarlet::access::read}, {"{cwd}/out", 3}, {"/usr/bin", 5}};
+  c.ports = {{scarlet::PortGrant::connect, 443}, {scarlet::PortGrant::bind, 8080}};
+  c.no_new_privs = true;
+  c.syscalls = scarlet::syscall_preset::all;
+  scarlet::Confinement d;
+  d.scope_abstract_unix = d.required = true;
+  r.confinement = {c, d};
+  replies["confined"] = encode(r);
 
   for (const auto& [name, frame] : replies) {
     write(out / "fast_reply", name, frame);
