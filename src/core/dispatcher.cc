@@ -68,13 +68,16 @@ std::optional<Confinement> link_policy(const FormatEntry& format, const RuntimeC
   const std::pair<std::string_view, std::string> dirs[] = {
       {"{runtime_dir}", dirname_of(link.runtime_file)},
       {"{launcher_dir}", rt.via.empty() ? "" : dirname_of(link.exec_file)}};
-  for (const auto& [name, dir] : dirs)
+  for (const auto& entry : dirs) {  // not a structured binding: clang 14 cannot capture those
+    const std::string_view name = entry.first;
+    const std::string& dir = entry.second;
     std::erase_if(c.paths, [&](PathGrant& g) {
       if (placeholder_of(g.path) != name) return false;
       if (dir.empty()) return true;  // no launcher: grants nothing
       g.path = dir + g.path.substr(name.size());
       return false;
     });
+  }
   return c;
 }
 
