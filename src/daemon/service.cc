@@ -341,11 +341,9 @@ Answer Service::with_resources(const Peer& peer, const wire::DecideRequest& req,
   std::string unapplied;
   for (const auto& n : not_by_rlimits(rest)) unapplied += (unapplied.empty() ? "" : ", ") + n;
   const std::string where = placed.unit.empty() ? "no scope (" + placed.why_not + ")" : "scope " + placed.unit;
-  if (placed.unit.empty() || rest.any())
-    log_->info("{}: {} resources {}: {}{}{}", req.path, d.detection.format, describe(rc), where,
-               said.empty() ? "" : "; rlimits instead: " + said, unapplied.empty() ? "" : "; not applied: " + unapplied);
-  else
-    log_->debug("{}: {} resources {}: {}", req.path, d.detection.format, describe(rc), where);
+  // One line per exec, for formats that asked for it: what holds the runtime.
+  log_->info("{}: {} resources {}: {}{}{}", req.path, d.detection.format, describe(rc), where,
+             said.empty() ? "" : "; rlimits instead: " + said, unapplied.empty() ? "" : "; not applied: " + unapplied);
   Answer answer{wire::encode(reply), nullptr};
   if (!d.detection.native()) answer.runtime = runtime_fd(d.plan.exec_path);
   return answer;

@@ -62,7 +62,9 @@ bool hung_up(int connection) {
   return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL));
 }
 
-bool alive(int pidfd) { return ::syscall(SYS_pidfd_send_signal, pidfd, 0, nullptr, 0) == 0; }
+// Signal 0 through the pidfd: ESRCH once it has ended. EPERM (another
+// user's process, and the daemon's unit keeps no CAP_KILL) means alive.
+bool alive(int pidfd) { return ::syscall(SYS_pidfd_send_signal, pidfd, 0, nullptr, 0) == 0 || errno == EPERM; }
 
 bool exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
 

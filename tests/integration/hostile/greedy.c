@@ -8,6 +8,10 @@
  *                       "alloc: MB MiB touched" (exit 0), or that the
  *                       allocation failed (exit 1); a memory cgroup may
  *                       kill it instead (SIGKILL)
+ *   greedy cgroup       prints its own cgroup (v2 line of /proc/self/cgroup:
+ *                       under qemu-user, the emulator's, which is the same
+ *                       process) and that cgroup's memory.max and pids.max,
+ *                       or "absent" where the controller is not there
  *
  * Nothing is left behind: each child waits on a pipe whose write end only
  * the parent holds, so it ends when the parent does, however the parent
@@ -70,10 +74,38 @@ static int alloc(long mib) {
   return 0;
 }
 
+static void show(const char* dir, const char* name) {
+  char path[4096], value[64] = "absent\n";
+  snprintf(path, sizeof path, "/sys/fs/cgroup%s/%s", dir, name);
+  FILE* f = fopen(path, "r");
+  if (f) {
+    if (!fgets(value, sizeof value, f)) strcpy(value, "unreadable\n");
+    fclose(f);
+  }
+  printf("%s: %s", name, value);
+}
+
+static int cgroup(void) {
+  FILE* f = fopen("/proc/self/cgroup", "r");
+  char line[4096];
+  while (f && fgets(line, sizeof line, f)) {
+    if (strncmp(line, "0::", 3) != 0) continue;
+    line[strcspn(line, "\n")] = '\0';
+    printf("cgroup: %s\n", line + 3);
+    show(line + 3, "memory.max");
+    show(line + 3, "pids.max");
+    fclose(f);
+    return 0;
+  }
+  printf("cgroup: no cgroup v2 line\n");
+  return 1;
+}
+
 int main(int argc, char** argv) {
+  if (argc == 2 && strcmp(argv[1], "cgroup") == 0) return cgroup();
   long n = argc == 3 ? strtol(argv[2], NULL, 10) : 0;
   if (argc == 3 && n > 0 && strcmp(argv[1], "forkbomb") == 0) return forkbomb(n);
   if (argc == 3 && n > 0 && strcmp(argv[1], "alloc") == 0) return alloc(n);
-  fprintf(stderr, "usage: greedy forkbomb N | greedy alloc MB\n");
+  fprintf(stderr, "usage: greedy forkbomb N | greedy alloc MB | greedy cgroup\n");
   return 2;
 }
