@@ -1,6 +1,7 @@
 #include "transient_scope.h"
 
 #include <poll.h>
+#include <sys/socket.h>
 #include <sys/random.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -148,7 +149,17 @@ TransientScopes::Bus* TransientScopes::bus() {
     if (r >= 0) r = sd_bus_start(b->bus);
   }
   if (r < 0) {
-    why_ = "systemd is not reachable (no " + std::string(kPrivateSocket) + ", and the system bus: " + std::strerror(-r) + ")";
+    why_ = address_.empty() ? "systemd is not reachable (no " + std::string(kPrivateSocket) + ", and the system bus: " + std::strerror(-r) + ")"
+                            : "systemd is not reachable at " + address_ + " (" + std::strerror(-r) + ")";
+    return nullptr;
+  }
+  // The pids the daemon hands over must mean the same processes to
+  // systemd: on its own socket, the peer must be PID 1 of our namespace.
+  struct ucred peer {};
+  socklen_t len = sizeof peer;
+  if (b->how == kPrivateSocket &&
+      (::getsockopt(sd_bus_get_fd(b->bus), SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0 || peer.pid != 1)) {
+    why_ = "the systemd on " + b->how + " is not PID 1 of the daemon's pid namespace";
     return nullptr;
   }
   // Job signals go only to subscribers; this also proves it is systemd.

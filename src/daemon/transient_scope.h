@@ -58,6 +58,18 @@ class ScopeMaker {
   virtual std::string describe() = 0;
 };
 
+// Makes none, saying why: where the daemon must not use the systemd it could
+// reach (`scarlet-dispatch sandbox`, whose daemon shares the host's).
+class NoScopes : public ScopeMaker {
+ public:
+  explicit NoScopes(std::string why) : why_(std::move(why)) {}
+  Placement place(const ScopeSubject&, const ResourceControl&) override { return {"", why_, false, false, false}; }
+  std::string describe() override { return "no systemd scope: " + why_ + "; rlimits stand in"; }
+
+ private:
+  const std::string why_;
+};
+
 class TransientScopes : public ScopeMaker {
  public:
   // `bus_address`: "" for systemd's own private socket (as root; no
