@@ -8,10 +8,11 @@
  *                       "alloc: MB MiB touched" (exit 0), or that the
  *                       allocation failed (exit 1); a memory cgroup may
  *                       kill it instead (SIGKILL)
- *   greedy cgroup       prints its own cgroup (v2 line of /proc/self/cgroup:
+ *   greedy cgroup [S]   prints its own cgroup (v2 line of /proc/self/cgroup:
  *                       under qemu-user, the emulator's, which is the same
  *                       process) and that cgroup's memory.max and pids.max,
- *                       or "absent" where the controller is not there
+ *                       or "absent" where the controller is not there; then
+ *                       stays S seconds (so that its scope can be looked at)
  *
  * Nothing is left behind: each child waits on a pipe whose write end only
  * the parent holds, so it ends when the parent does, however the parent
@@ -85,7 +86,7 @@ static void show(const char* dir, const char* name) {
   printf("%s: %s", name, value);
 }
 
-static int cgroup(void) {
+static int cgroup(unsigned stay) {
   FILE* f = fopen("/proc/self/cgroup", "r");
   char line[4096];
   while (f && fgets(line, sizeof line, f)) {
@@ -95,6 +96,8 @@ static int cgroup(void) {
     show(line + 3, "memory.max");
     show(line + 3, "pids.max");
     fclose(f);
+    fflush(stdout);
+    sleep(stay);
     return 0;
   }
   printf("cgroup: no cgroup v2 line\n");
@@ -102,10 +105,10 @@ static int cgroup(void) {
 }
 
 int main(int argc, char** argv) {
-  if (argc == 2 && strcmp(argv[1], "cgroup") == 0) return cgroup();
+  if ((argc == 2 || argc == 3) && strcmp(argv[1], "cgroup") == 0) return cgroup(argc == 3 ? (unsigned)atoi(argv[2]) : 0);
   long n = argc == 3 ? strtol(argv[2], NULL, 10) : 0;
   if (argc == 3 && n > 0 && strcmp(argv[1], "forkbomb") == 0) return forkbomb(n);
   if (argc == 3 && n > 0 && strcmp(argv[1], "alloc") == 0) return alloc(n);
-  fprintf(stderr, "usage: greedy forkbomb N | greedy alloc MB | greedy cgroup\n");
+  fprintf(stderr, "usage: greedy forkbomb N | greedy alloc MB | greedy cgroup [SECONDS]\n");
   return 2;
 }
