@@ -162,6 +162,22 @@ TransientScopes::Bus* TransientScopes::bus() {
     why_ = "the systemd on " + b->how + " is not PID 1 of the daemon's pid namespace";
     return nullptr;
   }
+  // On the system bus, the bus must see the daemon by its own pid (a bus
+  // from another pid namespace, as a container given the host's /run/dbus,
+  // would hand our pids to a systemd to which they are other processes).
+  if (b->how == "the system bus") {
+    const char* unique = nullptr;
+    Message reply;
+    Error err;
+    std::uint32_t seen = 0;
+    if (sd_bus_get_unique_name(b->bus, &unique) < 0 ||
+        sd_bus_call_method(b->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                           "GetConnectionUnixProcessID", &err.e, &reply.m, "s", unique) < 0 ||
+        sd_bus_message_read(reply.m, "u", &seen) < 0 || seen != static_cast<std::uint32_t>(::getpid())) {
+      why_ = "the system bus is not in the daemon's pid namespace";
+      return nullptr;
+    }
+  }
   // Job signals go only to subscribers; this also proves it is systemd.
   Error err;
   if (r = sd_bus_call_method(b->bus, kSystemd, kManagerPath, kManager, "Subscribe", &err.e, nullptr, ""); r < 0) {
