@@ -56,6 +56,10 @@ struct LaunchPlan {
   std::vector<EnvVar> env;       // set over the inherited environment, in order
   std::vector<Limit> limits;
   bool uses_binary_fd = false;   // the runtime must inherit Invocation::binary_fd
+  // Memory, CPU and task limits for the runtime: a transient systemd scope
+  // made by the daemon, or the rlimits of resource_fallback.h. Not in
+  // `limits`: those are applied as they are, wherever the plan runs.
+  ResourceControl resources;
 };
 
 struct Decision {

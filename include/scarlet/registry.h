@@ -19,6 +19,7 @@
 #include "scarlet/abi_module.h"
 #include "scarlet/match_spec.h"
 #include "scarlet/native_samples.h"
+#include "scarlet/resource_control.h"
 #include "scarlet/runtime_version.h"
 #include "scarlet/status.h"
 
@@ -69,6 +70,7 @@ struct RuntimeCandidate {
   std::string direct;
   std::string direct_sysroot;
   std::string where;               // "file:line:column" of the definition
+  ResourceControl resources;       // overrides the format's setting by setting
 };
 
 struct FormatEntry {
@@ -84,6 +86,7 @@ struct FormatEntry {
   std::vector<Limit> limits;
   std::vector<RuntimeCandidate> runtimes;  // in order of preference
   std::string where;
+  ResourceControl resources;          // cgroup limits for its runtime (resource_control.h)
 };
 
 // When another tool's binfmt_misc entry (binfmt-support, systemd-binfmt,

@@ -67,6 +67,7 @@ int run_daemon(const Options& global, const DaemonOptions& o) {
   so.binfmt_dir = o.no_binfmt ? "" : o.binfmt_dir;
   so.remove_entries = o.remove_entries;
   so.cache_entries = o.cache_entries;
+  if (o.no_scopes) so.scopes = std::make_shared<daemon::NoScopes>("the daemon runs with --no-scopes");
   auto notify = [](const std::string& state) { sd_notify(0, state.c_str()); };
 
   if (::mkdir(global.run_dir.c_str(), 0755) != 0 && errno != EEXIST) {

@@ -276,6 +276,7 @@ Decision Dispatcher::decide(const FileView& file, const Invocation& inv) const {
       limits.push_back(l);
     }
     for (const auto& l : limits) tighten(plan.limits, l);
+    plan.resources = stricter(plan.resources, overridden(choice->format->resources, rt.resources));
 
     const std::string& exec_name = rt.via.empty() ? rt.path : rt.via;
     if (link.runtime_format == kNativeFormat) {

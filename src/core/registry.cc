@@ -309,7 +309,7 @@ class FileParser {
   }
 
   std::optional<RuntimeCandidate> runtime(const json& v, const std::string& p) {
-    if (!object(v, p, {"path", "via", "abi", "args", "env", "env_if_exists", "limits", "direct", "version", "comment"})) return std::nullopt;
+    if (!object(v, p, {"path", "via", "abi", "args", "env", "env_if_exists", "limits", "direct", "version", "comment", "resources"})) return std::nullopt;
     RuntimeCandidate c;
     c.where = doc_.where(p);
     auto path = string(v, p, "path");
@@ -341,6 +341,7 @@ class FileParser {
       if (auto l = limits(v["limits"], JsonDocument::child(p, "limits"))) c.limits = *l;
     if (v.contains("direct")) direct(v["direct"], JsonDocument::child(p, "direct"), c);
     if (v.contains("version")) version(v["version"], JsonDocument::child(p, "version"), c);
+    if (v.contains("resources")) c.resources = resources(v["resources"], JsonDocument::child(p, "resources"));
     return c;
   }
 
@@ -381,7 +382,7 @@ class FileParser {
                       (id.starts_with("rule:") ? " (no rule of that name is defined)" : " (see the list in docs/registry.md)"));
       return std::nullopt;
     }
-    if (!object(v, p, {"description", "enabled", "flags", "binfmt", "limits", "runtimes", "direct", "install", "comment"})) return std::nullopt;
+    if (!object(v, p, {"description", "enabled", "flags", "binfmt", "limits", "runtimes", "direct", "install", "comment", "resources"})) return std::nullopt;
     FormatEntry f = base ? *base : FormatEntry{};
     f.id = id;
     f.where = doc_.where(p);
@@ -420,6 +421,7 @@ class FileParser {
     }
     if (v.contains("limits"))
       if (auto l = limits(v["limits"], JsonDocument::child(p, "limits"))) f.limits = *l;
+    if (v.contains("resources")) f.resources = resources(v["resources"], JsonDocument::child(p, "resources"));
     if (!v.contains("runtimes")) {
       if (!base) fail(p, "a format needs \"runtimes\" (an empty list if none)");
     } else if (!v["runtimes"].is_array()) {
@@ -432,6 +434,55 @@ class FileParser {
           f.runtimes.push_back(std::move(*c));
     }
     return f;
+  }
+
+  // "resources": {"memory": "256M", "tasks": 64, "cpu_quota": "50%", "cpu_weight": 20}
+  // (resource_control.h). memory and tasks take "unlimited" (a candidate
+  // lifting its format's); every value is checked against what systemd takes.
+  ResourceControl resources(const json& v, const std::string& p) {
+    ResourceControl rc;
+    if (!v.is_object()) {
+      fail(p, "\"resources\" must be an object such as {\"memory\": \"256M\", \"tasks\": 64, \"cpu_quota\": \"50%\"}");
+      return rc;
+    }
+    for (const auto& [key, value] : v.items()) {
+      const std::string vp = JsonDocument::child(p, key);
+      if (key == "comment") continue;
+      if (key == "memory") {
+        auto amount = limit_value(value);
+        if (!amount.ok()) fail(vp, "\"memory\" is a size such as \"256M\" (bytes, or K, M, G, T), or \"unlimited\"");
+        else if (*amount < 4096) fail(vp, "\"memory\" below 4K leaves no room for any runtime");
+        else rc.memory = *amount == static_cast<std::uint64_t>(RLIM_INFINITY) ? ResourceControl::kUnlimited : *amount;
+      } else if (key == "tasks") {
+        if (value.is_string() && value.get<std::string>() == "unlimited") rc.tasks = ResourceControl::kUnlimited;
+        else if (!value.is_number_unsigned() || value.get<std::uint64_t>() < 1 || value.get<std::uint64_t>() > (1u << 22))
+          fail(vp, "\"tasks\" is a whole number from 1 to 4194304 (the kernel's pid_max at most), or \"unlimited\"");
+        else rc.tasks = value.get<std::uint64_t>();
+      } else if (key == "cpu_quota") {
+        auto percent = cpu_quota(value);
+        if (!percent) fail(vp, "\"cpu_quota\" is a percentage of one CPU from \"1%\" to \"100000%\", such as \"50%\" or \"200%\"");
+        else rc.cpu_quota = *percent;
+      } else if (key == "cpu_weight") {
+        if (!value.is_number_unsigned() || value.get<std::uint64_t>() < 1 || value.get<std::uint64_t>() > 10000)
+          fail(vp, "\"cpu_weight\" is a whole number from 1 to 10000 (systemd's CPUWeight; 100 is the default share)");
+        else rc.cpu_weight = value.get<std::uint32_t>();
+      } else {
+        fail_key(vp, "unknown resource \"" + key + "\" (expected memory, tasks, cpu_quota or cpu_weight)");
+      }
+    }
+    return rc;
+  }
+
+  static std::optional<std::uint32_t> cpu_quota(const json& v) {
+    if (!v.is_string()) return std::nullopt;
+    std::string s = v.get<std::string>();
+    if (s.size() < 2 || s.size() > 7 || s.back() != '%') return std::nullopt;
+    s.pop_back();
+    if (s[0] == '0' || !std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+      return std::nullopt;
+    const unsigned long n = std::stoul(s);
+    if (n < 1 || n > 100000) return std::nullopt;
+    return static_cast<std::uint32_t>(n);
   }
 
   const JsonDocument& doc_;

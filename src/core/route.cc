@@ -47,6 +47,7 @@ std::string why_not_direct(const FormatEntry& format, const std::vector<const Fo
   if (!link.runtime_format.empty() && link.runtime_format != kNativeFormat) return "its runtime chains through " + link.runtime_format;
   if (!it->via.empty()) return "its runtime runs through the launcher " + it->via;
   if (!format.limits.empty() || !it->limits.empty()) return "it has limits, which the shim applies";
+  if (format.resources.any() || it->resources.any()) return "it has resources, which are set up per exec";
   if (!it->env.empty()) return "its runtime's environment is set per exec";
   if (auto trusted = trusted_runtime_path(it->direct, trust); !trusted.ok())
     return "its direct interpreter cannot be used: " + trusted.status().message();

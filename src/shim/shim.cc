@@ -18,6 +18,7 @@
 #include "scarlet/client.h"
 #include "scarlet/printable.h"
 #include "scarlet/registry_loader.h"
+#include "scarlet/resource_fallback.h"
 #include "scarlet/run_dir.h"
 #include "scarlet/shebang.h"
 #include "scarlet/unique_fd.h"
@@ -73,7 +74,12 @@ wire::DecideReply decide_here(const KernelArgs& k, int fd) {
     return reply;
   }
   Dispatcher dispatcher(std::move(registry).value(), host, TrustPolicy::detect());
-  auto reply_here = wire::to_reply(dispatcher.decide(*view, Invocation{k.path, k.argv0, {}, fd}));
+  Decision d = dispatcher.decide(*view, Invocation{k.path, k.argv0, {}, fd});
+  auto reply_here = wire::to_reply(d);
+  // No daemon, so no systemd scope: what rlimits can say stands in
+  // (resource_fallback.h; explain says so too).
+  if (d.status.ok() && d.plan.resources.any())
+    reply_here.limits = with_fallback(reply_here.limits, rlimit_fallback(d.plan.resources, tasks_of_user(::getuid())));
   // Said so, because what is missing is missing here, not on the host.
   if (builtin && reply_here.exit_code != 0)
     reply_here.message += " in this root (no daemon or registry of scarlet-dispatch is reachable from it)";

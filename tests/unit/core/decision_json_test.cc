@@ -35,3 +35,16 @@ TEST_CASE("decision_json: a refusal carries the reason and no argv", "[json]") {
   CHECK(j["runtime"].is_null());
   CHECK(j["exit_code"] == 127);
 }
+
+TEST_CASE("decision_json: resources, their rlimit stand-ins and what rlimits cannot say", "[json][resources]") {
+  Decision d;
+  d.detection = {"elf:aarch64", "elf", {}, {}};
+  d.plan.resources = {400ull << 20, 16, 50, 20};
+  auto j = nlohmann::json::parse(decision_to_json("./p", d));
+  CHECK(j["resources"]["settings"] == nlohmann::json{{"memory", 400ull << 20}, {"tasks", 16}, {"cpu_quota", "50%"}, {"cpu_weight", 20}});
+  CHECK(j["resources"]["text"] == "memory=400M tasks=16 cpu_quota=50% cpu_weight=20");
+  CHECK(j["resources"]["fallback_limits"] == nlohmann::json{{"as", 400ull << 20}, {"nproc", "the user's tasks + 16"}});
+  CHECK(j["resources"]["not_by_rlimits"] == nlohmann::json{"cpu_quota", "cpu_weight"});
+  d.plan.resources = {};
+  CHECK(nlohmann::json::parse(decision_to_json("./p", d))["resources"] == nlohmann::json::object());
+}

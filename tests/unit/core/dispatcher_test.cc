@@ -341,3 +341,21 @@ TEST_CASE("dispatcher: a program's interpreter is looked up beneath the sysroot 
   d = f.decide(build_elf(dynamic), {"./p", std::nullopt, {}, -1});
   CHECK(d.plan.env == std::vector<EnvVar>{{"QEMU_LD_PREFIX", f.dir.path() + "/sysroot"}});
 }
+
+TEST_CASE("dispatcher: resources: the candidate's override the format's, and across a chain the stricter wins", "[dispatcher][resources]") {
+  Fixture f;
+  f.dir.write("tool-aarch64", build_elf({}), 0755);
+  f.dir.write("qemu", kScript, 0755);
+  f.load(R"({"version": 1, "rules": [{"name": "bench", "magic": "SCARLETB"}], "formats": {
+    "rule:bench": {"resources": {"memory": "1G", "tasks": 10},
+                   "runtimes": [{"path": "$D/tool-aarch64", "resources": {"memory": "512M", "cpu_weight": 50}}]},
+    "elf:aarch64": {"resources": {"memory": "768M", "tasks": 100, "cpu_quota": "50%", "cpu_weight": 80},
+                    "runtimes": [{"path": "$D/qemu"}]}}})");
+  Decision d = f.decide("SCARLETB", {"./prog", std::nullopt, {}, -1});
+  REQUIRE(d.status.ok());
+  CHECK(d.plan.resources == ResourceControl{512ull << 20, 10, 50, 50});
+  // The chained format alone.
+  d = f.decide(build_elf({}), {"./p", std::nullopt, {}, -1});
+  CHECK(d.plan.resources == ResourceControl{768ull << 20, 100, 50, 80});
+  CHECK(d.plan.limits.empty());  // resources are not rlimits until nothing else can hold them
+}

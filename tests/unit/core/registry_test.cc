@@ -308,3 +308,51 @@ TEST_CASE("registry: a bad \"direct\" names its place, and a good one is kept", 
   CHECK(f->runtimes[0].direct == "/usr/libexec/qemu-binfmt/aarch64-binfmt-P");
   CHECK(f->runtimes[0].direct_sysroot == "/etc/qemu-binfmt/aarch64");
 }
+
+TEST_CASE("registry: \"resources\" on a format and a candidate, each setting parsed", "[registry][resources]") {
+  auto r = parse(R"({"version": 1, "formats": {"elf:aarch64": {
+    "resources": {"memory": "256M", "tasks": 64, "cpu_quota": "150%", "cpu_weight": 20, "comment": "x"},
+    "runtimes": [{"path": "/q", "resources": {"memory": "unlimited", "tasks": "unlimited"}}, {"path": "/r"}]}}})");
+  REQUIRE(r.ok());
+  const FormatEntry* f = r->find("elf:aarch64");
+  REQUIRE(f);
+  CHECK(f->resources == ResourceControl{256ull << 20, 64, 150, 20});
+  CHECK(f->runtimes[0].resources == ResourceControl{ResourceControl::kUnlimited, ResourceControl::kUnlimited, {}, {}});
+  CHECK_FALSE(f->runtimes[1].resources.any());
+}
+
+TEST_CASE("registry: bad \"resources\" name their place", "[registry][resources]") {
+  std::string text = R"({"version": 1, "formats": {
+  "elf:aarch64": {"resources": {"memory": "lots", "tasks": 0, "cpu_quota": 50, "cpu_weight": 10001, "swap": "1G"}, "runtimes": []},
+  "elf:riscv64": {"resources": {"memory": 100, "tasks": "many", "cpu_quota": "0%"}, "runtimes": []},
+  "elf:s390x": {"resources": {"cpu_quota": "100001%"}, "runtimes": [{"path": "/q", "resources": [64]}]},
+  "elf:arm": {"resources": {"cpu_quota": "050%", "cpu_weight": -1}, "runtimes": []}}})";
+  std::string e = error_of(text);
+  CHECK_THAT(e, Catch::Contains(at(text, "\"lots\"") + ": \"memory\" is a size such as \"256M\" (bytes, or K, M, G, T), or \"unlimited\""));
+  CHECK_THAT(e, Catch::Contains(at(text, "0, \"cpu_quota\"") + ": \"tasks\" is a whole number from 1 to 4194304"));
+  CHECK_THAT(e, Catch::Contains(at(text, "50, \"cpu_weight\"") + ": \"cpu_quota\" is a percentage of one CPU from \"1%\" to \"100000%\""));
+  CHECK_THAT(e, Catch::Contains(at(text, "10001") + ": \"cpu_weight\" is a whole number from 1 to 10000"));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"swap\"") + ": unknown resource \"swap\" (expected memory, tasks, cpu_quota or cpu_weight)"));
+  CHECK_THAT(e, Catch::Contains(at(text, "100,") + ": \"memory\" below 4K leaves no room for any runtime"));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"many\"") + ": \"tasks\" is a whole number"));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"0%\"") + ": \"cpu_quota\" is a percentage"));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"100001%\"") + ": \"cpu_quota\" is a percentage"));
+  CHECK_THAT(e, Catch::Contains(at(text, "[64]") + ": \"resources\" must be an object such as"));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"050%\"") + ": \"cpu_quota\" is a percentage"));
+  CHECK_THAT(e, Catch::Contains(at(text, "-1") + ": \"cpu_weight\" is a whole number"));
+}
+
+TEST_CASE("registry: a drop-in's \"resources\" replace the format's, and other keys keep them", "[registry][resources]") {
+  TempDir dir;
+  std::string main = dir.write("registry.json", R"({"version": 1, "formats": {
+    "jar": {"resources": {"memory": "1G", "tasks": 100}, "runtimes": [{"path": "/j"}]},
+    "wasm": {"resources": {"tasks": 8}, "runtimes": [{"path": "/w"}]}}})");
+  dir.write("registry.d/50-local.json", R"({"version": 1, "formats": {"jar": {"resources": {"cpu_weight": 10}},
+    "wasm": {"runtimes": [{"path": "/w2"}]}}})");
+  auto files = read_registry_files(main);
+  REQUIRE(files.ok());
+  auto r = Registry::parse(*files, checks());
+  REQUIRE(r.ok());
+  CHECK(r->find("jar")->resources == ResourceControl{{}, {}, {}, 10});
+  CHECK(r->find("wasm")->resources == ResourceControl{{}, 8, {}, {}});
+}
