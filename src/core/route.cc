@@ -26,6 +26,17 @@ std::string first_existing(const RuntimeCandidate& c) {
   return "";
 }
 
+// Why the runtime of `format` depends on the program (a condition, a pin,
+// a discovery glob), which the kernel cannot know; "" when it does not.
+std::string chosen_per_program(const FormatEntry& format, const Registry& registry) {
+  for (const auto& r : format.runtimes)
+    if (!r.when.empty() || is_glob(r.path)) return "its runtime is chosen per program (\"when\" or a discovery glob)";
+  for (const auto& pin : registry.pins())
+    if (pin.format == format.id || (pin.format.empty() && std::any_of(format.runtimes.begin(), format.runtimes.end(), [&](const RuntimeCandidate& r) { return glob_names(r.path, pin.runtime); })))
+      return "a pin (" + pin.where + ") may choose its runtime per program";
+  return "";
+}
+
 // Why `format` cannot take the kernel route, or "" when it can; `c` is then
 // the candidate whose direct interpreter is used.
 std::string why_not_direct(const FormatEntry& format, const std::vector<const FormatEntry*>& active,
@@ -38,6 +49,7 @@ std::string why_not_direct(const FormatEntry& format, const std::vector<const Fo
   for (const FormatEntry* other : active)
     if (other != &format && shares_bytes(format, *other))
       return "its entries match the same bytes as " + other->id + "'s, and only a module can tell them apart";
+  if (std::string why = chosen_per_program(format, dispatcher.registry()); !why.empty()) return why;
   Status status;
   ChainLink link = dispatcher.runtime_for(format.id, status);
   if (!status.ok()) return "no runtime of it is installed and trusted";
