@@ -49,13 +49,13 @@ std::string why_not_direct(const FormatEntry& format, const std::vector<const Fo
   for (const FormatEntry* other : active)
     if (other != &format && shares_bytes(format, *other))
       return "its entries match the same bytes as " + other->id + "'s, and only a module can tell them apart";
-  if (std::string why = chosen_per_program(format, dispatcher.registry()); !why.empty()) return why;
   Status status;
   ChainLink link = dispatcher.runtime_for(format.id, status);
   if (!status.ok()) return "no runtime of it is installed and trusted";
   auto it = std::find_if(format.runtimes.begin(), format.runtimes.end(),
                          [&](const RuntimeCandidate& r) { return r.path == link.runtime; });
   if (it == format.runtimes.end() || it->direct.empty()) return "its runtime " + link.runtime + " has no direct interpreter";
+  if (std::string why = chosen_per_program(format, dispatcher.registry()); !why.empty()) return why;
   if (!link.runtime_format.empty() && link.runtime_format != kNativeFormat) return "its runtime chains through " + link.runtime_format;
   if (!it->via.empty()) return "its runtime runs through the launcher " + it->via;
   if (!format.limits.empty() || !it->limits.empty()) return "it has limits, which the shim applies";
