@@ -59,3 +59,43 @@ echo '=== 25'; cd $T/c25; ./com/example/Hello.class a; echo "rc=$?"
                    "the program needs 25 or later); install a Java runtime new enough for it (default-jre-headless, or "
                    "openjdk-<version>-jre-headless)\nrc=127\n");
 }
+
+TEST_CASE("selection: a runtime that does not start gives way to the next candidate, said on stderr only with SCARLET_DEBUG",
+          "[selection][fallback]") {
+  TempDir dir;
+  ::chmod(dir.path().c_str(), 0755);
+  const std::string d = dir.path();
+  // A corrupt runtime (not a program at all: execve says ENOEXEC), a broken
+  // one (a real program whose loader is missing: ENOENT), and a good one.
+  dir.write("bin/corrupt", "\x7f" "ELF garbage, not a program\n", 0755);
+  dir.write("bin/second", "#!/bin/sh\necho \"second ran $*\"\nexit 3\n", 0755);
+  RegistryCopy reg(kRegistry, R"({"version": 1,
+    "rules": [{"name": "fb", "magic": "SCARLETF"}, {"name": "fbonly", "magic": "SCARLETO"}, {"name": "fbgone", "magic": "SCARLETG"}],
+    "formats": {"rule:fb": {"runtimes": [{"path": ")" + d + R"(/bin/corrupt", "abi": "native"},
+                                         {"path": ")" + d + R"(/bin/noloader"},
+                                         {"path": ")" + d + R"(/bin/second"}]},
+                "rule:fbonly": {"runtimes": [{"path": ")" + d + R"(/bin/corrupt", "abi": "native"}]},
+                "rule:fbgone": {"runtimes": [{"path": ")" + d + R"(/bin/second"}, {"path": ")" + d + R"(/bin/corrupt", "abi": "native"}]}}})");
+  RunResult r = in_sandbox(kCli, reg.path, R"SH(
+exec 2>&1; cd $T
+python3 -c 'import sys; b=open("/bin/true","rb").read(); open(sys.argv[1],"wb").write(b.replace(b"ld-linux-x86-64.so.2", b"ld-linux-x86-64.so.X", 1))' $D/bin/noloader
+chmod 755 $D/bin/noloader
+printf 'SCARLETF' > prog; printf 'SCARLETO' > only; printf 'SCARLETG' > fails; chmod +x prog only fails
+echo '=== quiet'; ./prog x 2>$T/err; echo "rc=$?"; cat $T/err
+echo '=== debug'; SCARLET_DEBUG=1 ./prog x; echo "rc=$?"
+echo '=== none left'; ./only; echo "rc=$?"
+echo '=== program fails'; SCARLET_DEBUG=1 ./fails y 2>&1; echo "rc=$?"
+echo '=== explain'; $CLI explain ./prog | grep -E '^runtime|  chosen'
+)SH", "", {"EXAMPLES=" + kExamples, "D=" + d});
+  auto s = sections(r.out);
+  INFO(r.out);
+  CHECK(s["quiet"] == "second ran ./prog x\nrc=3\n");
+  CHECK(s["debug"] == "scarlet: ./prog: " + d + "/bin/corrupt did not start (Exec format error); falling back to " + d + "/bin/noloader\n"
+                      "scarlet: ./prog: " + d + "/bin/noloader did not start (No such file or directory); falling back to " + d + "/bin/second\n"
+                      "second ran ./prog x\nrc=3\n");
+  CHECK(s["none left"] == "scarlet: ./only: cannot run " + d + "/bin/corrupt: Exec format error\nrc=126\n");
+  // The program's own failure (exit 3) is never a reason to try another runtime.
+  CHECK(s["program fails"] == "second ran ./fails y\nrc=3\n");
+  // explain decides without exec'ing anything: it names the first candidate.
+  CHECK(s["explain"] == "runtime for rule:fb: " + d + "/bin/corrupt (native)\n  chosen: first candidate that can run it\n");
+}
