@@ -123,7 +123,6 @@ Result<Dispatcher::Choice> Dispatcher::choose_runtime(const std::string& format,
   if (!entry || !entry->enabled || entry->runtimes.empty())
     return Result<Choice>(Code::not_found, format + " program, but no runtime is configured for it" + install);
   bool refused = false, too_old = false, unmet = false;
-  std::vector<std::string> unmet_why;
   auto skip = [&](const std::string& path, std::string reason, bool refusal) {
     link.skipped.push_back({path, std::move(reason)});
     refused = refused || refusal;
@@ -195,7 +194,6 @@ Result<Dispatcher::Choice> Dispatcher::choose_runtime(const std::string& format,
     held.emplace_back(&c, ok);
     if (!ok) {
       skip(c.path, "when: " + why, false);
-      unmet_why.push_back(c.path + ": " + why);
       unmet = true;
     }
     return ok;
@@ -235,8 +233,11 @@ Result<Dispatcher::Choice> Dispatcher::choose_runtime(const std::string& format,
       if (s.reason.find(" or later") != std::string::npos) why.push_back(s.reason);
     return Result<Choice>(Code::not_found, format + " program, but no installed runtime is new enough (" + join(why) + ")" + install);
   }
-  if (unmet && !refused)
-    return Result<Choice>(Code::not_found, format + " program, but no runtime here can run it (" + join(unmet_why) + ")" + install);
+  if (unmet && !refused) {
+    std::vector<std::string> why;  // "wine: not installed, wine64: when: pe is PE32+, but the program's is PE32"
+    for (const auto& s : link.skipped) why.push_back(basename_of(s.path) + ": " + s.reason);
+    return Result<Choice>(Code::not_found, format + " program, but no runtime here can run it (" + join(why) + ")" + install);
+  }
   std::vector<std::string> tried;  // "dosbox, dosbox-x"; with reasons when any was refused
   for (const auto& s : link.skipped) {
     std::string item = refused ? s.path + ": " + s.reason : basename_of(s.path);

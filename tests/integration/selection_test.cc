@@ -37,6 +37,13 @@ for v in 8:064 17:075 25:105; do
 done
 )SH";
 
+// Wine's name for a host path: the Z: drive is the host's root.
+std::string windows_path(std::string path) {
+  for (auto& c : path)
+    if (c == '/') c = '\\';
+  return path;
+}
+
 }  // namespace
 
 TEST_CASE("selection: a class picks a JVM under /usr/lib/jvm that is new enough, or is one line naming the Java it needs",
@@ -98,4 +105,40 @@ echo '=== explain'; $CLI explain ./prog | grep -E '^runtime|  chosen'
   CHECK(s["program fails"] == "second ran ./fails y\nrc=3\n");
   // explain decides without exec'ing anything: it names the first candidate.
   CHECK(s["explain"] == "runtime for rule:fb: " + d + "/bin/corrupt (native)\n  chosen: first candidate that can run it\n");
+}
+
+TEST_CASE("selection: PE32 and PE32+ pick the Wine that can run each by \"when\"; PE32 without 32-bit Wine is one line",
+          "[selection][wine]") {
+  // One candidate list for both formats: the 32-bit loader for PE32, wine64 for PE32+.
+  const std::string wines = R"([{"path": "/usr/lib/wine/wine", "when": {"pe": "PE32"}, "env": {"WINEDEBUG": "-all"}},
+                               {"path": "/usr/lib/wine/wine64", "when": {"pe": "PE32+"}, "env": {"WINEDEBUG": "-all"}}])";
+  RegistryCopy reg(kRegistry, R"({"version": 1, "formats": {"pe:i386": {"runtimes": )" + wines + R"(},
+                                                            "pe:x86_64": {"runtimes": )" + wines + "}}}");
+  // What a fresh Debian 12 has after scripts/deps: wine64, no 32-bit Wine.
+  RunResult r = in_sandbox(kCli, reg.path, R"SH(
+exec 2>&1; unset DISPLAY WAYLAND_DISPLAY; export HOME=$T WINEPREFIX=$T/wine WINEDLLOVERRIDES=mscoree,mshtml=
+[ -e /usr/lib/wine/wine ] && echo '=== has wine32'
+cd $EXAMPLES/pe
+echo '=== 64 explain'; $CLI explain ./hello64.exe | grep -E '^runtime|  when|  chosen'
+echo '=== 64 run'; ./hello64.exe a 2>/dev/null; echo "rc=$?"
+echo '=== 32 explain'; $CLI explain --json ./hello32.exe 2>/dev/null | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["chain"][0]["conditions"]))'
+echo '=== 32 run'; ./hello32.exe a; echo "rc=$?"
+/usr/lib/wine/wineserver -k 2>/dev/null; /usr/lib/wine/wineserver -w
+)SH", "", {"EXAMPLES=" + kExamples});
+  auto s = sections(r.out);
+  INFO(r.out);
+  CHECK(s["64 explain"] == "runtime for pe:x86_64: /usr/lib/wine/wine64 (native)\n"
+                           "  when /usr/lib/wine/wine: pe is PE32, but the program's is PE32+: fails\n"
+                           "  when /usr/lib/wine/wine64: pe is PE32+: holds\n"
+                           "  chosen: first candidate that can run it\n");
+  CHECK(s["64 run"] == "hello from pe:x86_64\nargv0=Z:" + windows_path(kExamples + "/pe/hello64.exe") + "\narg1=[a]\nrc=11\n");
+  CHECK(s["32 explain"] == R"([{"runtime": "/usr/lib/wine/wine", "conditions": [{"condition": "pe is PE32", "held": true}]}, )"
+                           R"({"runtime": "/usr/lib/wine/wine64", "conditions": [{"condition": "pe is PE32+, but the program's is PE32", "held": false}]}])" "\n");
+  if (s.count("has wine32")) {
+    WARN("32-bit Wine is installed here: a PE32 program runs, so the one line without it is not checked");
+    return;
+  }
+  CHECK(s["32 run"] == "scarlet: ./hello32.exe: pe:i386 program, but no runtime here can run it (wine: not installed, wine64: when: "
+                       "pe is PE32+, but the program's is PE32); install wine32:i386 (dpkg --add-architecture i386; apt-get "
+                       "update; apt-get install wine32:i386)\nrc=127\n");
 }
