@@ -202,8 +202,8 @@ Result<Dispatcher::Choice> Dispatcher::choose_runtime(const std::string& format,
   // The admin's pin for this program, if one names a candidate of this format.
   const Pin* pin = nullptr;
   const RuntimeCandidate* pinned = nullptr;
-  for (const auto& p : selecting ? registry_->pins() : std::vector<Pin>{}) {
-    if (selecting->program_path.empty() || (!p.format.empty() && p.format != format) || !glob_names(p.path, selecting->program_path))
+  for (const auto& p : registry_->pins()) {
+    if (!selecting || selecting->program_path.empty() || (!p.format.empty() && p.format != format) || !glob_names(p.path, selecting->program_path))
       continue;
     auto c = std::find_if(entry->runtimes.begin(), entry->runtimes.end(), [&](const RuntimeCandidate& r) { return glob_names(r.path, p.runtime); });
     if (c == entry->runtimes.end()) continue;

@@ -142,3 +142,30 @@ echo '=== 32 run'; ./hello32.exe a; echo "rc=$?"
                        "pe is PE32+, but the program's is PE32); install wine32:i386 (dpkg --add-architecture i386; apt-get "
                        "update; apt-get install wine32:i386)\nrc=127\n");
 }
+
+TEST_CASE("selection: a pin puts one JVM first for the jars of one directory; explain says which rule chose",
+          "[selection][pins]") {
+  TempDir games;
+  ::chmod(games.path().c_str(), 0755);
+  // The pin's runtime is a file the discovery glob finds (/usr/lib/jvm/*/bin/java).
+  RegistryCopy reg(kRegistry, "{\"version\": 1,\n  \"pins\": [{\"path\": \"" + games.path() +
+                                  "/old/*.jar\", \"format\": \"jar\", \"runtime\": \"/usr/lib/jvm/zz-jdk-17/bin/java\"}]}\n");
+  RunResult r = in_sandbox(kCli, reg.path, kJvms + R"SH(
+mkdir -p $G/old $G/new && jar --create --file $G/old/game.jar --main-class com.example.Hello -C $T/c8 com
+cp $G/old/game.jar $G/new/game.jar && chmod +x $G/old/game.jar $G/new/game.jar && ln -s $G/old/game.jar $T/link.jar
+show() { $CLI explain "$1" | grep -E '^runtime|  chosen'; "$1" a; echo "rc=$?"; }
+echo '=== pinned'; cd $G/old; show ./game.jar
+echo '=== by link'; show $T/link.jar
+echo '=== not pinned'; show $G/new/game.jar
+)SH", "", {"EXAMPLES=" + kExamples, "G=" + games.path()});
+  auto s = sections(r.out);
+  INFO(r.out);
+  const std::string where = reg.dir.path() + "/registry.d/50-test.json:2:12";
+  const std::string pinned = "runtime for jar: /usr/lib/jvm/zz-jdk-17/bin/java (native)\n  chosen: pinned by " + where + " (" +
+                             games.path() + "/old/*.jar)\nhello from jar\narg1=[a]\nrc=11\n";
+  CHECK(s["pinned"] == pinned);
+  // Pins match the program's canonical path, so a link to a pinned jar is pinned too.
+  CHECK(s["by link"] == pinned);
+  CHECK(s["not pinned"] == "runtime for jar: /usr/bin/java (native)\n  chosen: first candidate that can run it\n"
+                           "hello from jar\narg1=[a]\nrc=11\n");
+}
