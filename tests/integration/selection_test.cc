@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include "integration/paths.h"
+#include "support/private_jvms.h"
 #include "support/registry_copy.h"
 #include "support/sandbox.h"
 
@@ -18,19 +19,15 @@ using namespace scarlet::test;
 
 namespace {
 
-// /usr/lib/jvm holds java-17-openjdk-amd64 (what /usr/bin/java leads to),
-// whose release says 11, and zz-jdk-17, the same JDK with its own release.
-// Classes: hello-8.class (major 52), hello-17 (61), hello-25 (69), by hand.
-const std::string kJvms = R"SH(
-exec 2>&1
-real=$(readlink -f /usr/bin/java); real=${real%/bin/java}
-mkdir -p $T/orig && mount --bind /usr/lib/jvm $T/orig
-mount -t tmpfs -o mode=755 jvms /usr/lib/jvm
-mkdir /usr/lib/jvm/java-17-openjdk-amd64 /usr/lib/jvm/zz-jdk-17
-mount --bind $T/orig/${real##*/} /usr/lib/jvm/java-17-openjdk-amd64
-mount --bind $T/orig/${real##*/} /usr/lib/jvm/zz-jdk-17
-sed 's/^JAVA_VERSION=.*/JAVA_VERSION="11.0.2"/' $T/orig/${real##*/}/release > $T/release-11
-mount --bind $T/release-11 /usr/lib/jvm/java-17-openjdk-amd64/release
+// /usr/lib/jvm holds the default JDK (java-17-openjdk-amd64, what
+// /usr/bin/java leads to) with a release file that says 11, and zz-jdk-17,
+// the same JDK with its own release.
+// $T/c8, $T/c17, $T/c25: the example class with its major version set by
+// hand to 52 (Java 8), 61 (17) and 69 (25).
+const std::string kJvms = "exec 2>&1\n" + kOnlyDefaultJvm + R"SH(
+mkdir /usr/lib/jvm/zz-jdk-17 && mount --bind $JDK /usr/lib/jvm/zz-jdk-17
+sed 's/^JAVA_VERSION=.*/JAVA_VERSION="11.0.2"/' $JDK/release > $T/release-11
+mount --bind $T/release-11 /usr/lib/jvm/$JDK_NAME/release
 for v in 8:064 17:075 25:105; do
   n=${v%%:*}; mkdir -p $T/c$n && cp -r $EXAMPLES/java/classes/com $T/c$n/ && chmod -R u+w $T/c$n
   printf "\\${v##*:}" | dd of=$T/c$n/com/example/Hello.class bs=1 seek=7 count=1 conv=notrunc 2>/dev/null
