@@ -286,9 +286,9 @@ Decision Dispatcher::decide(const FileView& file, const Invocation& inv) const {
   // the shim.
   const std::string marker("\0args\0", 6);
   std::vector<std::string> rest = {marker}, seen;
-  // Pins name the program by its canonical path; runtimes that failed to
-  // start are passed over at every link.
-  const Selecting invoked{program_path(file.fd(), inv.path), &inv.failed_to_start};
+  // Pins name the program by its canonical path (a readlink, so only when
+  // there are pins); runtimes that failed to start are passed over at every link.
+  const Selecting invoked{registry_->pins().empty() ? std::string() : program_path(file.fd(), inv.path), &inv.failed_to_start};
   const Selecting chained{"", &inv.failed_to_start};
   for (int level = 0;; ++level) {
     if (level == kMaxChain) {
