@@ -127,7 +127,10 @@ Result<Dispatcher::Choice> Dispatcher::choose_runtime(const std::string& format,
     link.skipped.push_back({path, std::move(reason)});
     refused = refused || refusal;
   };
-  std::vector<std::string> judged;  // canonical files already judged (a link and its target are one runtime)
+  // Canonical files already judged: a file a glob discovers is not judged
+  // again (the target of /usr/bin/java); listed candidates always are, as
+  // their via, args or conditions may differ.
+  std::vector<std::string> judged;
 
   // One file a candidate stands for (itself, or one its glob discovered).
   auto attempt = [&](const RuntimeCandidate& candidate, const std::string& path) -> std::optional<Choice> {
@@ -136,9 +139,10 @@ Result<Dispatcher::Choice> Dispatcher::choose_runtime(const std::string& format,
       skip(path, file.status().message(), file.status().code() != Code::not_found);
       return std::nullopt;
     }
-    if (std::find(judged.begin(), judged.end(), *file) != judged.end()) return std::nullopt;
+    const bool discovered = is_glob(candidate.path);
+    if (discovered && std::find(judged.begin(), judged.end(), *file) != judged.end()) return std::nullopt;
     judged.push_back(*file);
-    const std::string name = is_glob(candidate.path) ? path : basename_of(path);
+    const std::string name = discovered ? path : basename_of(path);
     if (auto needed = required_version(candidate, subject)) {
       if (auto have = runtime_version(*file, candidate.version); have && *have < *needed) {
         skip(path, name + " is version " + std::to_string(*have) + "; the program needs " + std::to_string(*needed) + " or later",

@@ -166,3 +166,32 @@ echo '=== not pinned'; show $G/new/game.jar
   CHECK(s["not pinned"] == "runtime for jar: /usr/bin/java (native)\n  chosen: first candidate that can run it\n"
                            "hello from jar\narg1=[a]\nrc=11\n");
 }
+
+TEST_CASE("selection: static and dynamic ELF programs pick by \"linkage\" and \"loader_in\" under real qemu", "[selection][elf]") {
+  const std::string args = R"("args": ["-0", "{argv0}", "{binary_fd}", "{args}"])";
+  RegistryCopy reg(kRegistry, R"({"version": 1, "formats": {
+    "elf:aarch64": {"runtimes": [
+      {"path": "/usr/bin/qemu-aarch64-static", "when": {"linkage": "static"}, )" + args + R"(},
+      {"path": "/usr/bin/qemu-aarch64-static", "when": {"loader_in": ["/nonexistent-scarlet-sysroot", "/usr/aarch64-linux-gnu"]},
+       "env": {"QEMU_LD_PREFIX": "/usr/aarch64-linux-gnu"}, )" + args + R"(}]},
+    "elf:riscv64": {"runtimes": [
+      {"path": "/usr/bin/qemu-riscv64-static", "when": {"loader_in": "/nonexistent-scarlet-sysroot"}, )" + args + "}]}}}");
+  RunResult r = in_sandbox(kCli, reg.path, R"SH(
+exec 2>&1; cd $EXAMPLES/elf
+echo '=== static'; ./hello-aarch64-static a | head -n 1; $CLI explain ./hello-aarch64-static | grep -E '  when|^env'
+echo '=== dynamic'; ./hello-aarch64-dynamic a | head -n 1; $CLI explain ./hello-aarch64-dynamic | grep -E '  when|^env'
+echo '=== no sysroot'; ./hello-riscv64-dynamic a; echo "rc=$?"
+)SH", "", {"EXAMPLES=" + kExamples});
+  auto s = sections(r.out);
+  INFO(r.out);
+  CHECK(s["static"] == "hello from elf:aarch64\n"
+                       "  when /usr/bin/qemu-aarch64-static: linkage is static: holds\n");
+  CHECK(s["dynamic"] == "hello from elf:aarch64\n"
+                        "  when /usr/bin/qemu-aarch64-static: linkage is static, but the program's is dynamic: fails\n"
+                        "  when /usr/bin/qemu-aarch64-static: loader in /nonexistent-scarlet-sysroot or /usr/aarch64-linux-gnu "
+                        "(/lib/ld-linux-aarch64.so.1 is in /usr/aarch64-linux-gnu): holds\n"
+                        "env:  QEMU_LD_PREFIX=/usr/aarch64-linux-gnu\n");
+  CHECK(s["no sysroot"] == "scarlet: ./hello-riscv64-dynamic: elf:riscv64 program, but no runtime here can run it "
+                           "(qemu-riscv64-static: when: loader in /nonexistent-scarlet-sysroot, but the program's "
+                           "/lib/ld-linux-riscv64-lp64d.so.1 is in none)\nrc=127\n");
+}

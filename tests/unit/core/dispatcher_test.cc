@@ -474,3 +474,20 @@ TEST_CASE("dispatcher: a discovery glob stands for each file it matches, in name
   d = f.decide(jar, {"x.jar", std::nullopt, {}, -1});
   CHECK(d.status.message() == "jar program, but no runtime is installed (tried java)");
 }
+
+TEST_CASE("dispatcher: a runtime listed twice is judged each time; only a glob's finds are not judged again", "[dispatcher][selection]") {
+  Fixture f;
+  f.dir.write("rt", kScript, 0755);
+  f.load(R"({"version": 1, "rules": [{"name": "bench", "magic": "SCARLETB"}],
+    "formats": {"rule:bench": {"runtimes": [{"path": "$D/rt", "via": "$D/absent-launcher"}, {"path": "$D/rt", "args": ["again"]},
+                                            {"path": "$D/r*"}]}}})");
+  Decision d = f.decide("SCARLETB", {"./p", std::nullopt, {}, -1});
+  REQUIRE(d.status.ok());
+  CHECK(d.plan.argv == std::vector<std::string>{f.dir.path() + "/rt", "again"});
+  Invocation inv{"./p", std::nullopt, {}, -1};
+  inv.failed_to_start = {{f.dir.path() + "/rt", "Exec format error"}};
+  d = f.decide("SCARLETB", inv);
+  // The glob finds rt once more; already judged, it adds no second "did not start".
+  REQUIRE(d.plan.chain[0].skipped.size() == 2);
+  CHECK(d.plan.chain[0].skipped[1].reason == "did not start: Exec format error");
+}
