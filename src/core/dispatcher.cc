@@ -224,12 +224,14 @@ Result<Dispatcher::Choice> Dispatcher::choose_runtime(const std::string& format,
     if (!conditions_hold(candidate)) continue;
     auto paths = discover(candidate.path);
     if (paths.empty()) skip(candidate.path, "not installed (no file matches it)", false);
-    for (const auto& path : paths)
+    for (const auto& path : paths) {
+      if (pinned == &candidate && path == pin->runtime) continue;  // tried first already
       if (auto choice = attempt(candidate, path)) {
         link.chosen_by = pin ? "first candidate that can run it (the runtime pinned by " + pin->where + " cannot)"
                              : "first candidate that can run it";
         return std::move(*choice);
       }
+    }
   }
   if (too_old && !refused) {
     std::vector<std::string> why;

@@ -434,6 +434,12 @@ TEST_CASE("dispatcher: a pin puts its runtime first for the programs it names; e
   d = f.decide(jar, {"/games/x.jar", std::nullopt, {}, -1});
   CHECK(d.plan.exec_path == f.dir.path() + "/jvm/a/bin/java");
   CHECK(d.plan.chain[0].chosen_by == "first candidate that can run it (the runtime pinned by reg.json:3:14 cannot)");
+  // A listed candidate that was pinned and could not run it is not tried (or skipped) twice.
+  f.load(R"({"version": 1, "formats": {"jar": {"runtimes": [{"path": "$D/jvm/b/bin/java"}, {"path": "$D/jvm/a/bin/java"}]}},
+    "pins": [{"path": "/games/*.jar", "runtime": "$D/jvm/b/bin/java"}]})");
+  d = f.decide(jar, {"/games/x.jar", std::nullopt, {}, -1});
+  CHECK(d.plan.exec_path == f.dir.path() + "/jvm/a/bin/java");
+  CHECK(d.plan.chain[0].skipped.size() == 1);
 }
 
 TEST_CASE("dispatcher: runtimes that failed to start are passed over for the next candidate", "[dispatcher][selection]") {
