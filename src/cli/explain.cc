@@ -46,6 +46,16 @@ void print_resources(const json& j) {
   std::cout << "\n";
 }
 
+// Which rule chose a link's runtime, and how each candidate's "when" went.
+void print_selection(const json& link) {
+  if (link.contains("conditions") && link["conditions"].is_array())
+    for (const auto& c : link["conditions"])
+      for (const auto& o : c["conditions"])
+        std::cout << "  when " << str(c["runtime"]) << ": " << str(o["condition"]) << ": "
+                  << (o["held"] == true ? "holds" : "fails") << "\n";
+  if (link.contains("chosen_by") && link["chosen_by"].is_string()) std::cout << "  chosen: " << str(link["chosen_by"]) << "\n";
+}
+
 void print_text(const json& j) {
   const std::string file = str(j["file"]);
   if (j["module"].is_null()) {
@@ -61,6 +71,7 @@ void print_text(const json& j) {
     if (!link["runtime_file"].is_null() && link["runtime_file"] != link["runtime"])
       std::cout << "  resolves to " << str(link["runtime_file"]) << "\n";
     for (const auto& s : link["skipped"]) std::cout << "  skipped " << str(s["path"]) << ": " << str(s["reason"]) << "\n";
+    print_selection(link);
   }
   if (j.contains("reason")) {
     std::cout << "cannot run: " << str(j["reason"]) << " (exit " << j["exit_code"] << ")\n";

@@ -31,6 +31,20 @@ nlohmann::ordered_json resources_json(const ResourceControl& rc) {
   return out;
 }
 
+// How the link's runtime was selected: which rule chose it, and how each
+// candidate's "when" went (selection.h).
+void add_selection(nlohmann::ordered_json& link_json, const ChainLink& link) {
+  using json = nlohmann::ordered_json;
+  link_json["chosen_by"] = link.chosen_by.empty() ? json(nullptr) : json(link.chosen_by);
+  json conditions = json::array();
+  for (const auto& c : link.conditions) {
+    json each = json::array();
+    for (const auto& o : c.conditions) each.push_back({{"condition", o.text}, {"held", o.held}});
+    conditions.push_back({{"runtime", c.path}, {"conditions", each}});
+  }
+  link_json["conditions"] = conditions;
+}
+
 }  // namespace
 
 std::string decision_to_json(const std::string& file, const Decision& d, const Route* route) {
@@ -53,6 +67,7 @@ std::string decision_to_json(const std::string& file, const Decision& d, const R
                      {"runtime_file", link.runtime_file.empty() ? json(nullptr) : json(link.runtime_file)},
                      {"runtime_format", link.runtime_format.empty() ? json(nullptr) : json(link.runtime_format)},
                      {"skipped", skipped}});
+    add_selection(chain.back(), link);
   }
   out["chain"] = chain;
   const bool ok = d.status.ok();

@@ -48,3 +48,19 @@ TEST_CASE("decision_json: resources, their rlimit stand-ins and what rlimits can
   d.plan.resources = {};
   CHECK(nlohmann::json::parse(decision_to_json("./p", d))["resources"] == nlohmann::json::object());
 }
+
+TEST_CASE("decision_json: each link says which rule chose its runtime and how each condition went", "[json][selection]") {
+  Decision d;
+  d.detection = {"pe:i386", "pe", {{"pe", "PE32"}}, {}};
+  ChainLink link{"pe:i386", "/usr/lib/wine/wine", "/usr/lib/wine/wine", "/usr/lib/wine/wine", "native", {}};
+  link.chosen_by = "pinned by reg.json:3:14 (/games/*)";
+  link.conditions = {{"/usr/lib/wine/wine64", {{"pe is PE32+, but the program's is PE32", false}}},
+                     {"/usr/lib/wine/wine", {{"pe is PE32", true}}}};
+  d.plan.chain.push_back(link);
+  auto j = nlohmann::json::parse(decision_to_json("g.exe", d));
+  CHECK(j["chain"][0]["chosen_by"] == "pinned by reg.json:3:14 (/games/*)");
+  CHECK(j["chain"][0]["conditions"][0]["runtime"] == "/usr/lib/wine/wine64");
+  CHECK(j["chain"][0]["conditions"][0]["conditions"][0]["condition"] == "pe is PE32+, but the program's is PE32");
+  CHECK(j["chain"][0]["conditions"][0]["conditions"][0]["held"] == false);
+  CHECK(j["chain"][0]["conditions"][1]["conditions"][0]["held"] == true);
+}
