@@ -21,7 +21,9 @@
 #include "scarlet/confinement.h"
 #include "scarlet/match_spec.h"
 #include "scarlet/native_samples.h"
+#include "scarlet/resource_control.h"
 #include "scarlet/runtime_version.h"
+#include "scarlet/selection.h"
 #include "scarlet/status.h"
 
 namespace scarlet {
@@ -74,6 +76,10 @@ struct RuntimeCandidate {
   // What the runtime may do (confinement.h); replaces the format's when set.
   // `"confine": false` sets a policy that confines nothing.
   std::optional<Confinement> confine;
+  ResourceControl resources;       // overrides the format's setting by setting
+  // Every condition must hold of the program for this candidate to run it
+  // (selection.h); explain shows how each went.
+  std::vector<Condition> when;
 };
 
 struct FormatEntry {
@@ -90,6 +96,7 @@ struct FormatEntry {
   std::vector<RuntimeCandidate> runtimes;  // in order of preference
   std::string where;
   std::optional<Confinement> confine;      // for every candidate that sets none
+  ResourceControl resources;          // cgroup limits for its runtime (resource_control.h)
 };
 
 // When another tool's binfmt_misc entry (binfmt-support, systemd-binfmt,
@@ -130,6 +137,9 @@ class Registry {
   // flags (the kernel applies one entry's flags to both, so C on msdos, whose
   // "MZ" entry every pe:* format shares, does nothing for MZ files).
   const std::vector<std::string>& warnings() const { return warnings_; }
+  // The admin's pins, in precedence order: a later file's before an
+  // earlier one's, and within a file in order (selection.h).
+  const std::vector<Pin>& pins() const { return pins_; }
 
  private:
   std::map<std::string, FormatEntry, std::less<>> formats_;
@@ -137,6 +147,7 @@ class Registry {
   std::vector<Rule> rules_;
   std::vector<std::string> sources_;
   std::vector<std::string> warnings_;
+  std::vector<Pin> pins_;
 };
 
 // The registry directory beside a main file: "/etc/x/registry.json" -> "/etc/x/registry.d".
