@@ -208,6 +208,8 @@ bool warm(const std::string& wine, const std::string& prefix) {
       trace("started the server for " + prefix + " (kept " + idle + "s after use)");
       run_detached({wine, "wineboot"});
     }
+    running = scarlet::wine_server_pid(prefix, ::getuid());
+    trace("the server for " + prefix + " is pid " + std::to_string(running.ok() ? *running : 0));
     index_prefix(prefix);
   } else {
     trace("the server for " + prefix + " did not start here: Wine starts its own");
