@@ -5,8 +5,9 @@
 //
 // The daemon is reached at its socket in the run directory, or, where that
 // file cannot be seen (inside a chroot), at its abstract socket
-// (run_dir.h), which is answered only if root is listening there: any user
-// may bind an abstract name while the daemon is away.
+// (run_dir.h), which is believed only from the listener that holds it
+// (believable_abstract_listener): anyone may bind an abstract name that
+// nobody holds.
 // Thread-safety: re-entrant.
 #pragma once
 

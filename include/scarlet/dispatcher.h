@@ -18,19 +18,30 @@
 #include "scarlet/abi_module.h"
 #include "scarlet/registry.h"
 #include "scarlet/runtime_trust.h"
+#include "scarlet/selection.h"
 
 namespace scarlet {
+
+struct SkippedRuntime {
+  std::string path;
+  std::string reason;
+};
 
 struct Invocation {
   std::string path;                  // the binary's path as the user named it
   std::optional<std::string> argv0;  // the argv[0] typed, when known (binfmt_misc P flag)
   std::vector<std::string> args;     // argv[1..]
   int binary_fd = -1;                // fd the runtime inherits, for {binary_fd}; -1: none
+  // Runtimes (their executed, canonical files) that failed to start for this
+  // exec, with why: passed over, so the next candidate that can run the
+  // program is chosen (the shim's fallback).
+  std::vector<SkippedRuntime> failed_to_start = {};
 };
 
-struct SkippedRuntime {
+// How one candidate's "when" went for the program, for explain.
+struct CandidateCheck {
   std::string path;
-  std::string reason;
+  std::vector<ConditionOutcome> conditions;
 };
 
 // One link of the chain: a format, and the runtime chosen for it. This is
@@ -46,6 +57,10 @@ struct ChainLink {
   std::string exec_file;       // what is executed: runtime_file, or its "via" launcher's
   std::string runtime_format;  // "native", or the format of exec_file itself
   std::vector<SkippedRuntime> skipped;
+  // Which rule chose the runtime: "pinned by FILE:LINE:COL (GLOB)" or "first
+  // candidate that can run it"; and each candidate's conditions.
+  std::string chosen_by;
+  std::vector<CandidateCheck> conditions;
 };
 
 struct LaunchPlan {
@@ -56,6 +71,10 @@ struct LaunchPlan {
   std::vector<EnvVar> env;       // set over the inherited environment, in order
   std::vector<Limit> limits;
   bool uses_binary_fd = false;   // the runtime must inherit Invocation::binary_fd
+  // Memory, CPU and task limits for the runtime: a transient systemd scope
+  // made by the daemon, or the rlimits of resource_fallback.h. Not in
+  // `limits`: those are applied as they are, wherever the plan runs.
+  ResourceControl resources;
 };
 
 struct Decision {
@@ -97,10 +116,12 @@ class Dispatcher {
 
  private:
   struct Choice;
+  struct Selecting;
   // `subject` (nullable) is what the runtime will run, for candidates that
-  // need a version of it.
+  // need a version of it or have conditions; `selecting` (nullable) what else
+  // the choice depends on (pins, runtimes that failed to start).
   Result<Choice> choose_runtime(const std::string& format, const std::vector<std::string>& seen, const Detection* subject,
-                                ChainLink& link) const;
+                                ChainLink& link, const Selecting* selecting = nullptr) const;
   Result<Detection> sniff_file(const std::string& path, int depth) const;
 
   std::shared_ptr<const Registry> registry_;

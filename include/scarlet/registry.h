@@ -19,7 +19,9 @@
 #include "scarlet/abi_module.h"
 #include "scarlet/match_spec.h"
 #include "scarlet/native_samples.h"
+#include "scarlet/resource_control.h"
 #include "scarlet/runtime_version.h"
+#include "scarlet/selection.h"
 #include "scarlet/status.h"
 
 namespace scarlet {
@@ -69,6 +71,10 @@ struct RuntimeCandidate {
   std::string direct;
   std::string direct_sysroot;
   std::string where;               // "file:line:column" of the definition
+  ResourceControl resources;       // overrides the format's setting by setting
+  // Every condition must hold of the program for this candidate to run it
+  // (selection.h); explain shows how each went.
+  std::vector<Condition> when;
 };
 
 struct FormatEntry {
@@ -84,6 +90,7 @@ struct FormatEntry {
   std::vector<Limit> limits;
   std::vector<RuntimeCandidate> runtimes;  // in order of preference
   std::string where;
+  ResourceControl resources;          // cgroup limits for its runtime (resource_control.h)
 };
 
 // When another tool's binfmt_misc entry (binfmt-support, systemd-binfmt,
@@ -124,6 +131,9 @@ class Registry {
   // flags (the kernel applies one entry's flags to both, so C on msdos, whose
   // "MZ" entry every pe:* format shares, does nothing for MZ files).
   const std::vector<std::string>& warnings() const { return warnings_; }
+  // The admin's pins, in precedence order: a later file's before an
+  // earlier one's, and within a file in order (selection.h).
+  const std::vector<Pin>& pins() const { return pins_; }
 
  private:
   std::map<std::string, FormatEntry, std::less<>> formats_;
@@ -131,6 +141,7 @@ class Registry {
   std::vector<Rule> rules_;
   std::vector<std::string> sources_;
   std::vector<std::string> warnings_;
+  std::vector<Pin> pins_;
 };
 
 // The registry directory beside a main file: "/etc/x/registry.json" -> "/etc/x/registry.d".

@@ -32,6 +32,17 @@ inline std::string socket_path(const std::string& run_dir) { return run_dir + "/
 // still reach it. The name follows from the run directory, so a sandbox's
 // daemon has its own. The leading NUL of sun_path is not part of it.
 inline std::string abstract_socket_name(const std::string& run_dir) { return "scarlet-dispatch" + run_dir; }
+// Who may answer at that name. Any process can bind an abstract name while
+// nobody holds it, root in another mount namespace on this network
+// namespace (a --net=host container) included. The default run directory's
+// name is held from boot by the socket unit, so its listener is the init of
+// the caller's pid namespace (SO_PEERCRED names the process that called
+// listen(): systemd, pid 1); a root listener with any other pid is a
+// squatter. A run directory the caller named (SCARLET_RUNDIR: a sandbox's
+// daemon, never for setuid execs) has no socket unit: root suffices there.
+inline constexpr bool believable_abstract_listener(unsigned uid, long pid, bool default_run_dir) {
+  return uid == 0 && (pid == 1 || !default_run_dir);
+}
 inline std::string snapshot_path(const std::string& run_dir) { return run_dir + "/registry.snapshot.json"; }
 
 }  // namespace scarlet

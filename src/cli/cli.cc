@@ -53,6 +53,7 @@ Parsed parse(int argc, char** argv) {
   dm->add_option("--shim", daemon.shim, "The interpreter to register (default: scarlet-shim beside this program, or installed)");
   dm->add_option("--binfmt-dir", daemon.binfmt_dir, "Where binfmt_misc is (mounted there if it is not)");
   dm->add_flag("--no-binfmt", daemon.no_binfmt, "Leave the kernel table alone; only answer on the socket");
+  dm->add_flag("--no-scopes", daemon.no_scopes, "Make no systemd scopes for formats with resources (rlimits stand in)");
   dm->add_flag("--remove-entries", daemon.remove_entries, "Remove our entries when stopping (default: keep them working)");
   dm->add_option("--threads", daemon.threads, "Threads serving requests")->check(CLI::Range(1u, 64u));
   dm->add_option("--cache-entries", daemon.cache_entries, "Decisions kept in the cache (0: no cache)");

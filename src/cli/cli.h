@@ -26,6 +26,7 @@ struct DaemonOptions {
   std::string shim;  // empty: beside this program, or the installed one
   std::string binfmt_dir = "/proc/sys/fs/binfmt_misc";
   bool no_binfmt = false;
+  bool no_scopes = false;  // formats with "resources" get rlimits only (transient_scope.h)
   bool remove_entries = false;
   unsigned threads = 2;
   std::size_t cache_entries = 2048;

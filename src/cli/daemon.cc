@@ -67,20 +67,39 @@ int run_daemon(const Options& global, const DaemonOptions& o) {
   so.binfmt_dir = o.no_binfmt ? "" : o.binfmt_dir;
   so.remove_entries = o.remove_entries;
   so.cache_entries = o.cache_entries;
+  if (o.no_scopes) so.scopes = std::make_shared<daemon::NoScopes>("the daemon runs with --no-scopes");
   auto notify = [](const std::string& state) { sd_notify(0, state.c_str()); };
 
   if (::mkdir(global.run_dir.c_str(), 0755) != 0 && errno != EEXIST) {
     log->error("cannot create {}: {}", global.run_dir, std::strerror(errno));
     return 1;
   }
-  // systemd socket activation hands us the listening socket file as fd 3
-  // (any other Unix stream socket the unit passes is served too).
+  // systemd socket activation hands us the socket unit's listeners: the
+  // socket file and the abstract name (any other Unix stream socket the unit
+  // passes is served too).
   std::vector<UniqueFd> listeners;
   const int passed = sd_listen_fds(1);
-  for (int fd = SD_LISTEN_FDS_START; fd < SD_LISTEN_FDS_START + std::max(passed, 0); ++fd)
-    if (sd_is_socket_unix(fd, SOCK_STREAM, 1, nullptr, 0) > 0) listeners.emplace_back(fd);
-    else ::close(fd);
+  const std::string abstract = abstract_socket_name(global.run_dir);
+  bool passed_abstract = false;
+  for (int fd = SD_LISTEN_FDS_START; fd < SD_LISTEN_FDS_START + std::max(passed, 0); ++fd) {
+    if (sd_is_socket_unix(fd, SOCK_STREAM, 1, nullptr, 0) <= 0) {
+      ::close(fd);
+      continue;
+    }
+    listeners.emplace_back(fd);
+    const std::string address = std::string(1, '\0') + abstract;  // an abstract sun_path starts with NUL
+    passed_abstract = passed_abstract || sd_is_socket_unix(fd, SOCK_STREAM, 1, address.data(), address.size()) > 0;
+  }
   const bool activated = !listeners.empty();
+  // Shims in chroots believe the default abstract name only from the
+  // process that holds it from boot (run_dir.h); a daemon binding it itself
+  // after activation would leave it to whoever comes first.
+  if (activated && !passed_abstract) {
+    log->error("the socket unit does not hold @{} (ListenStream=@{}): chroots could be answered by whoever binds it, so "
+               "the daemon does not start",
+               abstract, abstract);
+    return 1;
+  }
   if (!activated) {
     // Bound under a temporary name and renamed into place once we serve:
     // whoever sees the socket finds a daemon ready to answer.
@@ -101,15 +120,21 @@ int run_daemon(const Options& global, const DaemonOptions& o) {
   log->info("serving on {}{} with {} threads; shim {}", socket_path(global.run_dir), activated ? " (socket activation)" : "",
             o.threads, so.shim);
 
-  // Reachable from chroots that cannot see the run directory. Bound here,
-  // as the service is ready: a client that connects from now on is served.
-  // Not a socket unit's: systemd's own forked children hold copies of its
-  // listening sockets for a while, and an abstract name cannot be bound
-  // again until every copy is closed.
-  if (auto a = daemon::listen_abstract(abstract_socket_name(global.run_dir)); a.ok())
-    listeners.push_back(std::move(a).value());
-  else
-    log->warn("no abstract socket, so chroots cannot reach the daemon: {}", a.status().message());
+  // Without socket activation: reachable from chroots that cannot see the
+  // run directory, bound here as the service is ready (a client that
+  // connects from now on is served). For the default run directory chroots
+  // do not believe it (no socket unit holds the name: run_dir.h) and decide
+  // alone.
+  if (!activated) {
+    if (auto a = daemon::listen_abstract(abstract); a.ok())
+      listeners.push_back(std::move(a).value());
+    else
+      log->warn("no abstract socket, so chroots cannot reach the daemon: {}", a.status().message());
+    if (global.run_dir == kDefaultRunDir)
+      log->warn("not started by the socket unit: shims in chroots do not believe @{}, which only pid 1 may hold, and "
+                "decide alone",
+                abstract);
+  }
 
   boost::asio::io_context io;
   daemon::ServerOptions server_options{o.max_connections, o.max_per_user, std::chrono::milliseconds(o.deadline_ms)};

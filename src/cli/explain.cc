@@ -32,6 +32,30 @@ std::string shell_quote(const std::string& s) {
 // from the file's bytes (printable.h).
 std::string str(const json& v) { return v.is_string() ? printable(v.get<std::string>()) : std::string(); }
 
+// What the plan's "resources" are and what of them is applied (decision_json
+// and whoever said "applied_by": the daemon, or this command deciding alone).
+void print_resources(const json& j) {
+  if (!j.contains("resources") || !j["resources"].contains("text")) return;
+  const json& r = j["resources"];
+  std::cout << "resources: " << str(r["text"]) << "\n";
+  if (r.contains("applied_by")) std::cout << "  applied: " << str(r["applied_by"]) << "\n";
+  std::string fallback;
+  for (const auto& [k, v] : r["fallback_limits"].items()) fallback += (fallback.empty() ? "" : ", ") + k + "=" + (v.is_string() ? str(v) : v.dump());
+  std::cout << "  without a cgroup: " << (fallback.empty() ? "no rlimit stands in" : "rlimits " + fallback);
+  for (const auto& n : r["not_by_rlimits"]) std::cout << "; " << str(n) << " not applied (no rlimit equivalent)";
+  std::cout << "\n";
+}
+
+// Which rule chose a link's runtime, and how each candidate's "when" went.
+void print_selection(const json& link) {
+  if (link.contains("conditions") && link["conditions"].is_array())
+    for (const auto& c : link["conditions"])
+      for (const auto& o : c["conditions"])
+        std::cout << "  when " << str(c["runtime"]) << ": " << str(o["condition"]) << ": "
+                  << (o["held"] == true ? "holds" : "fails") << "\n";
+  if (link.contains("chosen_by") && link["chosen_by"].is_string()) std::cout << "  chosen: " << str(link["chosen_by"]) << "\n";
+}
+
 void print_text(const json& j) {
   const std::string file = str(j["file"]);
   if (j["module"].is_null()) {
@@ -47,6 +71,7 @@ void print_text(const json& j) {
     if (!link["runtime_file"].is_null() && link["runtime_file"] != link["runtime"])
       std::cout << "  resolves to " << str(link["runtime_file"]) << "\n";
     for (const auto& s : link["skipped"]) std::cout << "  skipped " << str(s["path"]) << ": " << str(s["reason"]) << "\n";
+    print_selection(link);
   }
   if (j.contains("reason")) {
     std::cout << "cannot run: " << str(j["reason"]) << " (exit " << j["exit_code"] << ")\n";
@@ -57,6 +82,7 @@ void print_text(const json& j) {
     std::cout << "\n";
     for (const auto& [k, v] : j["env"].items()) std::cout << "env:  " << k << "=" << shell_quote(str(v)) << "\n";
     for (const auto& [k, v] : j["limits"].items()) std::cout << "limit: " << k << "=" << (v.is_string() ? str(v) : v.dump()) << "\n";
+    print_resources(j);
   }
   if (j.contains("route") && j["route"].is_object())
     std::cout << "dispatched: " << str(j["route"]["kind"]) << " (" << str(j["route"]["interpreter"]) << ", flags "
@@ -101,6 +127,8 @@ int run_explain(const Options& global, const ExplainOptions& o) {
     auto routes = plan_routes(dispatcher, host.formats(), default_shim(), TrustPolicy::detect());
     answer = json::parse(decision_to_json(o.file, d, route_of(d, routes)));
     (*answer)["decided_by"] = "decided here from " + global.registry;
+    if ((*answer)["resources"].contains("text"))
+      (*answer)["resources"]["applied_by"] = "rlimits only: decided here, and only the daemon makes systemd scopes";
   }
   const json& j = *answer;
   if (o.json) std::cout << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";

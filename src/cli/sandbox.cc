@@ -162,7 +162,9 @@ int run_sandbox(const Options& global, const SandboxOptions& o) {
     return 1;
   }
   const std::string rundir_env = "SCARLET_RUNDIR=" + dir.path();
-  pid_t daemon = spawn({self_exe(), "--registry", global.registry, "--run-dir", dir.path(), "daemon"},
+  // Its daemon shares the host's pid namespace and may reach the host's
+  // systemd: it must make no scopes there (rlimits stand in).
+  pid_t daemon = spawn({self_exe(), "--registry", global.registry, "--run-dir", dir.path(), "daemon", "--no-scopes"},
                        {rundir_env, "NOTIFY_SOCKET=" + notify_path}, log.get(), true);
   Status ready = wait_ready(notify->get(), daemon);
   // Nobody reads it from here on: close it, or the daemon's later

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstring>
 
+#include "scarlet/build_config.h"
 #include "scarlet/fd_message.h"
 #include "scarlet/run_dir.h"
 #include "scarlet/unique_fd.h"
@@ -63,7 +64,8 @@ Result<UniqueFd> connect_daemon(const std::string& run_dir) {
   struct ucred server {};
   socklen_t len = sizeof server;
   if (connect_to(sock.get(), addr, static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size())) &&
-      ::getsockopt(sock.get(), SOL_SOCKET, SO_PEERCRED, &server, &len) == 0 && server.uid == 0)
+      ::getsockopt(sock.get(), SOL_SOCKET, SO_PEERCRED, &server, &len) == 0 &&
+      believable_abstract_listener(server.uid, server.pid, run_dir == kDefaultRunDir))
     return sock;
   return Status::from_errno(path_error, "connect " + path);
 }

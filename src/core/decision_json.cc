@@ -4,7 +4,48 @@
 
 #include <nlohmann/json.hpp>
 
+#include "scarlet/resource_fallback.h"
+
 namespace scarlet {
+namespace {
+
+// The plan's "resources" and what stands in for them without a cgroup
+// (resource_fallback.h); "applied_by" is added by whoever applies them.
+nlohmann::ordered_json resources_json(const ResourceControl& rc) {
+  using json = nlohmann::ordered_json;
+  json out = json::object();
+  if (!rc.any()) return out;
+  auto amount = [](std::uint64_t v) { return v == ResourceControl::kUnlimited ? json("unlimited") : json(v); };
+  json settings = json::object();
+  if (rc.memory) settings["memory"] = amount(*rc.memory);
+  if (rc.tasks) settings["tasks"] = amount(*rc.tasks);
+  if (rc.cpu_quota) settings["cpu_quota"] = std::to_string(*rc.cpu_quota) + "%";
+  if (rc.cpu_weight) settings["cpu_weight"] = *rc.cpu_weight;
+  out["settings"] = settings;
+  out["text"] = describe(rc);
+  json fallback = json::object();
+  for (const auto& l : rlimit_fallback(rc, 0))
+    fallback[l.name] = l.resource == RLIMIT_NPROC ? json("the user's tasks + " + std::to_string(l.value)) : json(l.value);
+  out["fallback_limits"] = fallback;
+  out["not_by_rlimits"] = not_by_rlimits(rc);
+  return out;
+}
+
+// How the link's runtime was selected: which rule chose it, and how each
+// candidate's "when" went (selection.h).
+void add_selection(nlohmann::ordered_json& link_json, const ChainLink& link) {
+  using json = nlohmann::ordered_json;
+  link_json["chosen_by"] = link.chosen_by.empty() ? json(nullptr) : json(link.chosen_by);
+  json conditions = json::array();
+  for (const auto& c : link.conditions) {
+    json each = json::array();
+    for (const auto& o : c.conditions) each.push_back({{"condition", o.text}, {"held", o.held}});
+    conditions.push_back({{"runtime", c.path}, {"conditions", each}});
+  }
+  link_json["conditions"] = conditions;
+}
+
+}  // namespace
 
 std::string decision_to_json(const std::string& file, const Decision& d, const Route* route) {
   using json = nlohmann::ordered_json;  // keys in the order written
@@ -26,6 +67,7 @@ std::string decision_to_json(const std::string& file, const Decision& d, const R
                      {"runtime_file", link.runtime_file.empty() ? json(nullptr) : json(link.runtime_file)},
                      {"runtime_format", link.runtime_format.empty() ? json(nullptr) : json(link.runtime_format)},
                      {"skipped", skipped}});
+    add_selection(chain.back(), link);
   }
   out["chain"] = chain;
   const bool ok = d.status.ok();
@@ -38,6 +80,7 @@ std::string decision_to_json(const std::string& file, const Decision& d, const R
   for (const auto& l : d.plan.limits)
     limits[l.name] = l.value == static_cast<std::uint64_t>(RLIM_INFINITY) ? json("unlimited") : json(l.value);
   out["limits"] = ok ? limits : json::object();
+  out["resources"] = ok ? resources_json(d.plan.resources) : json::object();
   out["route"] = route ? json{{"kind", route_name(route->kind)}, {"interpreter", route->interpreter},
                               {"flags", route->flags}, {"reason", route->reason}}
                        : json(nullptr);

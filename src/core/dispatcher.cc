@@ -1,8 +1,6 @@
 #include "scarlet/dispatcher.h"
 
 #include <fcntl.h>
-#include <linux/openat2.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +9,7 @@
 #include "scarlet/arg_template.h"
 #include "scarlet/modules.h"
 #include "scarlet/runtime_version.h"
+#include "scarlet/selection.h"
 #include "scarlet/unique_fd.h"
 
 namespace scarlet {
@@ -110,64 +109,140 @@ Result<Detection> Dispatcher::sniff_file(const std::string& file, int depth) con
   return foreign;
 }
 
+struct Dispatcher::Selecting {
+  std::string program_path;  // canonical, for pins; "" where none applies (a chained runtime)
+  const std::vector<SkippedRuntime>* failed_to_start = nullptr;
+};
+
 Result<Dispatcher::Choice> Dispatcher::choose_runtime(const std::string& format, const std::vector<std::string>& seen,
-                                                      const Detection* subject, ChainLink& link) const {
+                                                      const Detection* subject, ChainLink& link,
+                                                      const Selecting* selecting) const {
   link.format = format;
   const FormatEntry* entry = registry_->find(format);
   const std::string install = entry && !entry->install.empty() ? "; install " + entry->install : "";
   if (!entry || !entry->enabled || entry->runtimes.empty())
     return Result<Choice>(Code::not_found, format + " program, but no runtime is configured for it" + install);
-  bool refused = false, too_old = false;
-  for (const auto& candidate : entry->runtimes) {
-    auto skip = [&](std::string reason, bool refusal) {
-      link.skipped.push_back({candidate.path, std::move(reason)});
-      refused = refused || refusal;
-    };
-    auto file = trusted_runtime_path(candidate.path, trust_);
+  bool refused = false, too_old = false, unmet = false;
+  auto skip = [&](const std::string& path, std::string reason, bool refusal) {
+    link.skipped.push_back({path, std::move(reason)});
+    refused = refused || refusal;
+  };
+  // Canonical files already judged: a file a glob discovers is not judged
+  // again (the target of /usr/bin/java); listed candidates always are, as
+  // their via, args or conditions may differ.
+  std::vector<std::string> judged;
+
+  // One file a candidate stands for (itself, or one its glob discovered).
+  auto attempt = [&](const RuntimeCandidate& candidate, const std::string& path) -> std::optional<Choice> {
+    auto file = trusted_runtime_path(path, trust_);
     if (!file.ok()) {
-      skip(file.status().message(), file.status().code() != Code::not_found);
-      continue;
+      skip(path, file.status().message(), file.status().code() != Code::not_found);
+      return std::nullopt;
     }
+    const bool discovered = is_glob(candidate.path);
+    if (discovered && std::find(judged.begin(), judged.end(), *file) != judged.end()) return std::nullopt;
+    judged.push_back(*file);
+    const std::string name = discovered ? path : basename_of(path);
     if (auto needed = required_version(candidate, subject)) {
       if (auto have = runtime_version(*file, candidate.version); have && *have < *needed) {
-        skip(basename_of(candidate.path) + " is version " + std::to_string(*have) + "; the program needs " +
-                 std::to_string(*needed) + " or later",
+        skip(path, name + " is version " + std::to_string(*have) + "; the program needs " + std::to_string(*needed) + " or later",
              false);
         too_old = true;
-        continue;
+        return std::nullopt;
       }
     }
     auto exec_file = candidate.via.empty() ? file : trusted_runtime_path(candidate.via, trust_);
     if (!exec_file.ok()) {
-      skip("launcher " + candidate.via + ": " + exec_file.status().message(), exec_file.status().code() != Code::not_found);
-      continue;
+      skip(path, "launcher " + candidate.via + ": " + exec_file.status().message(), exec_file.status().code() != Code::not_found);
+      return std::nullopt;
     }
+    if (selecting && selecting->failed_to_start)
+      for (const auto& f : *selecting->failed_to_start)
+        if (f.path == *exec_file) {
+          skip(path, "did not start: " + f.reason, true);
+          return std::nullopt;
+        }
     Detection exec_detection;
     exec_detection.format = candidate.abi;
     if (candidate.abi.empty()) {
       auto sniffed = sniff_file(*exec_file);
       if (!sniffed.ok()) {
-        skip("cannot tell what kind of program it is: " + sniffed.status().message(), true);
-        continue;
+        skip(path, "cannot tell what kind of program it is: " + sniffed.status().message(), true);
+        return std::nullopt;
       }
       exec_detection = std::move(sniffed).value();
     }
     const std::string& fmt = exec_detection.format;
     if (fmt != kNativeFormat && std::find(seen.begin(), seen.end(), fmt) != seen.end()) {
-      skip("loop: it is itself a " + fmt + " program", true);
-      continue;
+      skip(path, "loop: it is itself a " + fmt + " program", true);
+      return std::nullopt;
     }
-    link.runtime = candidate.path;
+    link.runtime = path;
     link.runtime_file = *file;
     link.exec_file = *exec_file;
     link.runtime_format = fmt;
     return Choice{entry, &candidate, std::move(exec_detection)};
+  };
+  // Whether the candidate's "when" holds of the program, judged once each.
+  std::vector<std::pair<const RuntimeCandidate*, bool>> held;
+  auto conditions_hold = [&](const RuntimeCandidate& c) {
+    if (c.when.empty() || !subject) return true;  // no program (status, routes): every candidate counts
+    for (const auto& [seen_c, ok] : held)
+      if (seen_c == &c) return ok;
+    auto outcomes = judge_conditions(c.when, *subject);
+    const bool ok = all_held(outcomes);
+    std::string why;
+    for (const auto& o : outcomes)
+      if (!o.held) why += (why.empty() ? "" : "; ") + o.text;
+    link.conditions.push_back({c.path, std::move(outcomes)});
+    held.emplace_back(&c, ok);
+    if (!ok) {
+      skip(c.path, "when: " + why, false);
+      unmet = true;
+    }
+    return ok;
+  };
+
+  // The admin's pin for this program, if one names a candidate of this format.
+  const Pin* pin = nullptr;
+  const RuntimeCandidate* pinned = nullptr;
+  for (const auto& p : registry_->pins()) {
+    if (!selecting || selecting->program_path.empty() || (!p.format.empty() && p.format != format) || !glob_names(p.path, selecting->program_path))
+      continue;
+    auto c = std::find_if(entry->runtimes.begin(), entry->runtimes.end(), [&](const RuntimeCandidate& r) { return glob_names(r.path, p.runtime); });
+    if (c == entry->runtimes.end()) continue;
+    pin = &p;
+    pinned = &*c;
+    break;
+  }
+  if (pinned && conditions_hold(*pinned))
+    if (auto choice = attempt(*pinned, pin->runtime)) {
+      link.chosen_by = "pinned by " + pin->where + " (" + pin->path + ")";
+      return std::move(*choice);
+    }
+  for (const auto& candidate : entry->runtimes) {
+    if (!conditions_hold(candidate)) continue;
+    auto paths = discover(candidate.path);
+    if (paths.empty()) skip(candidate.path, "not installed (no file matches it)", false);
+    for (const auto& path : paths) {
+      if (pinned == &candidate && path == pin->runtime) continue;  // tried first already
+      if (auto choice = attempt(candidate, path)) {
+        link.chosen_by = pin ? "first candidate that can run it (the runtime pinned by " + pin->where + " cannot)"
+                             : "first candidate that can run it";
+        return std::move(*choice);
+      }
+    }
   }
   if (too_old && !refused) {
     std::vector<std::string> why;
     for (const auto& s : link.skipped)
       if (s.reason.find(" or later") != std::string::npos) why.push_back(s.reason);
     return Result<Choice>(Code::not_found, format + " program, but no installed runtime is new enough (" + join(why) + ")" + install);
+  }
+  if (unmet && !refused) {
+    std::vector<std::string> why;  // "wine: not installed, wine64: when: pe is PE32+, but the program's is PE32"
+    for (const auto& s : link.skipped) why.push_back(basename_of(s.path) + ": " + s.reason);
+    return Result<Choice>(Code::not_found, format + " program, but no runtime here can run it (" + join(why) + ")" + install);
   }
   std::vector<std::string> tried;  // "dosbox, dosbox-x"; with reasons when any was refused
   for (const auto& s : link.skipped) {
@@ -179,24 +254,6 @@ Result<Dispatcher::Choice> Dispatcher::choose_runtime(const std::string& format,
 }
 
 namespace {
-
-// Whether `root` (a sysroot) holds `interp` (a program's PT_INTERP, from an
-// untrusted file). The daemon is root and its answer goes back to anyone, so
-// the lookup stays beneath the sysroot: no "..", absolute symlink or magic
-// link may lead out of it, or the answer would tell whether any file exists.
-bool holds_beneath(const std::string& root, const std::string& interp) {
-  UniqueFd dir(::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!dir) return false;
-  const auto first = interp.find_first_not_of('/');
-  if (first == std::string::npos) return false;
-  const std::string relative = interp.substr(first);
-  struct open_how how {};
-  how.flags = O_PATH | O_CLOEXEC;
-  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-  // No fallback without openat2 (before Linux 5.6): then nothing is probed.
-  UniqueFd found(static_cast<int>(::syscall(SYS_openat2, dir.get(), relative.c_str(), &how, sizeof how)));
-  return static_cast<bool>(found);
-}
 
 // The first path of `choice` that exists and, when the program names an ELF
 // interpreter, contains it.
@@ -235,6 +292,10 @@ Decision Dispatcher::decide(const FileView& file, const Invocation& inv) const {
   // the shim.
   const std::string marker("\0args\0", 6);
   std::vector<std::string> rest = {marker}, seen;
+  // Pins name the program by its canonical path (a readlink, so only when
+  // there are pins); runtimes that failed to start are passed over at every link.
+  const Selecting invoked{registry_->pins().empty() ? std::string() : program_path(file.fd(), inv.path), &inv.failed_to_start};
+  const Selecting chained{"", &inv.failed_to_start};
   for (int level = 0;; ++level) {
     if (level == kMaxChain) {
       out.status = Status::error(Code::refused, "runtime chain longer than " + std::to_string(kMaxChain) + " links");
@@ -242,7 +303,7 @@ Decision Dispatcher::decide(const FileView& file, const Invocation& inv) const {
     }
     seen.push_back(format);
     plan.chain.emplace_back();
-    auto choice = choose_runtime(format, seen, subject_detection, plan.chain.back());
+    auto choice = choose_runtime(format, seen, subject_detection, plan.chain.back(), level == 0 ? &invoked : &chained);
     if (!choice.ok()) {
       out.status = choice.status();
       return out;
@@ -276,6 +337,7 @@ Decision Dispatcher::decide(const FileView& file, const Invocation& inv) const {
       limits.push_back(l);
     }
     for (const auto& l : limits) tighten(plan.limits, l);
+    plan.resources = stricter(plan.resources, overridden(choice->format->resources, rt.resources));
 
     const std::string& exec_name = rt.via.empty() ? rt.path : rt.via;
     if (link.runtime_format == kNativeFormat) {

@@ -50,7 +50,7 @@ class FileParser {
   // The file's top level and its rules, merged into `rules` by name.
   void parse_rules(std::vector<Rule>& rules, Precedence& precedence) {
     const json& root = doc_.root();
-    if (!object(root, "", {"version", "rules", "formats", "precedence", "comment"})) return;
+    if (!object(root, "", {"version", "rules", "formats", "precedence", "pins", "comment"})) return;
     if (auto p = string(root, "", "precedence")) {
       if (*p == "ours") precedence = Precedence::ours;
       else if (*p == "theirs") precedence = Precedence::theirs;
@@ -309,7 +309,7 @@ class FileParser {
   }
 
   std::optional<RuntimeCandidate> runtime(const json& v, const std::string& p) {
-    if (!object(v, p, {"path", "via", "abi", "args", "env", "env_if_exists", "limits", "direct", "version", "comment"})) return std::nullopt;
+    if (!object(v, p, {"path", "via", "abi", "args", "env", "env_if_exists", "limits", "direct", "version", "when", "comment", "resources"})) return std::nullopt;
     RuntimeCandidate c;
     c.where = doc_.where(p);
     auto path = string(v, p, "path");
@@ -341,6 +341,9 @@ class FileParser {
       if (auto l = limits(v["limits"], JsonDocument::child(p, "limits"))) c.limits = *l;
     if (v.contains("direct")) direct(v["direct"], JsonDocument::child(p, "direct"), c);
     if (v.contains("version")) version(v["version"], JsonDocument::child(p, "version"), c);
+    if (v.contains("resources")) c.resources = resources(v["resources"], JsonDocument::child(p, "resources"));
+    if (v.contains("when")) when(v["when"], JsonDocument::child(p, "when"), c);
+    discovery(p, c);
     return c;
   }
 
@@ -381,7 +384,7 @@ class FileParser {
                       (id.starts_with("rule:") ? " (no rule of that name is defined)" : " (see the list in docs/registry.md)"));
       return std::nullopt;
     }
-    if (!object(v, p, {"description", "enabled", "flags", "binfmt", "limits", "runtimes", "direct", "install", "comment"})) return std::nullopt;
+    if (!object(v, p, {"description", "enabled", "flags", "binfmt", "limits", "runtimes", "direct", "install", "comment", "resources"})) return std::nullopt;
     FormatEntry f = base ? *base : FormatEntry{};
     f.id = id;
     f.where = doc_.where(p);
@@ -420,6 +423,7 @@ class FileParser {
     }
     if (v.contains("limits"))
       if (auto l = limits(v["limits"], JsonDocument::child(p, "limits"))) f.limits = *l;
+    if (v.contains("resources")) f.resources = resources(v["resources"], JsonDocument::child(p, "resources"));
     if (!v.contains("runtimes")) {
       if (!base) fail(p, "a format needs \"runtimes\" (an empty list if none)");
     } else if (!v["runtimes"].is_array()) {
@@ -434,6 +438,140 @@ class FileParser {
     return f;
   }
 
+  // "resources": {"memory": "256M", "tasks": 64, "cpu_quota": "50%", "cpu_weight": 20}
+  // (resource_control.h). memory and tasks take "unlimited" (a candidate
+  // lifting its format's); every value is checked against what systemd takes.
+  ResourceControl resources(const json& v, const std::string& p) {
+    ResourceControl rc;
+    if (!v.is_object()) {
+      fail(p, "\"resources\" must be an object such as {\"memory\": \"256M\", \"tasks\": 64, \"cpu_quota\": \"50%\"}");
+      return rc;
+    }
+    for (const auto& [key, value] : v.items()) {
+      const std::string vp = JsonDocument::child(p, key);
+      if (key == "comment") continue;
+      if (key == "memory") {
+        auto amount = limit_value(value);
+        if (!amount.ok()) fail(vp, "\"memory\" is a size such as \"256M\" (bytes, or K, M, G, T), or \"unlimited\"");
+        else if (*amount < 4096) fail(vp, "\"memory\" below 4K leaves no room for any runtime");
+        else rc.memory = *amount == static_cast<std::uint64_t>(RLIM_INFINITY) ? ResourceControl::kUnlimited : *amount;
+      } else if (key == "tasks") {
+        if (value.is_string() && value.get<std::string>() == "unlimited") rc.tasks = ResourceControl::kUnlimited;
+        else if (!value.is_number_unsigned() || value.get<std::uint64_t>() < 1 || value.get<std::uint64_t>() > (1u << 22))
+          fail(vp, "\"tasks\" is a whole number from 1 to 4194304 (the kernel's pid_max at most), or \"unlimited\"");
+        else rc.tasks = value.get<std::uint64_t>();
+      } else if (key == "cpu_quota") {
+        auto percent = cpu_quota(value);
+        if (!percent) fail(vp, "\"cpu_quota\" is a percentage of one CPU from \"1%\" to \"100000%\", such as \"50%\" or \"200%\"");
+        else rc.cpu_quota = *percent;
+      } else if (key == "cpu_weight") {
+        if (!value.is_number_unsigned() || value.get<std::uint64_t>() < 1 || value.get<std::uint64_t>() > 10000)
+          fail(vp, "\"cpu_weight\" is a whole number from 1 to 10000 (systemd's CPUWeight; 100 is the default share)");
+        else rc.cpu_weight = value.get<std::uint32_t>();
+      } else {
+        fail_key(vp, "unknown resource \"" + key + "\" (expected memory, tasks, cpu_quota or cpu_weight)");
+      }
+    }
+    return rc;
+  }
+
+  static std::optional<std::uint32_t> cpu_quota(const json& v) {
+    if (!v.is_string()) return std::nullopt;
+    std::string s = v.get<std::string>();
+    if (s.size() < 2 || s.size() > 7 || s.back() != '%') return std::nullopt;
+    s.pop_back();
+    if (s[0] == '0' || !std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+      return std::nullopt;
+    const unsigned long n = std::stoul(s);
+    if (n < 1 || n > 100000) return std::nullopt;
+    return static_cast<std::uint32_t>(n);
+  }
+
+  // "when": {"pe": "PE32+", "python": ["3.11", "3.12"], "java": {"at_most": 17},
+  //          "loader_in": "/usr/aarch64-linux-gnu"}
+  void when(const json& v, const std::string& p, RuntimeCandidate& c) {
+    if (!v.is_object()) return fail(p, "\"when\" must be an object of conditions, such as {\"pe\": \"PE32+\"}");
+    for (const auto& item : v.items()) {
+      const std::string& key = item.key();
+      const json& value = item.value();
+      const std::string cp = JsonDocument::child(p, key);
+      if (key == "comment") continue;
+      if (key.empty() || key.size() > kMaxNameLength ||
+          !std::all_of(key.begin(), key.end(), [](char ch) { return std::islower(static_cast<unsigned char>(ch)) || std::isdigit(static_cast<unsigned char>(ch)) || ch == '_'; })) {
+        fail_key(cp, "\"" + key + "\" is not a condition: name a fact or variable of the program (a-z, 0-9, '_'), or \"loader_in\"");
+        continue;
+      }
+      Condition cond{key, {}, std::nullopt, std::nullopt};
+      const bool loader = key == kLoaderIn;
+      if (value.is_string()) cond.values = {value.get<std::string>()};
+      else if (value.is_array() && !value.empty() && std::all_of(value.begin(), value.end(), [](const json& e) { return e.is_string(); }))
+        cond.values = value.get<std::vector<std::string>>();
+      else if (value.is_object() && !loader) {
+        if (!object(value, cp, {"at_least", "at_most", "comment"})) continue;
+        for (const char* bound : {"at_least", "at_most"}) {
+          if (!value.contains(bound)) continue;
+          if (!value[bound].is_number_integer()) {
+            fail(JsonDocument::child(cp, bound), std::string("\"") + bound + "\" must be a whole number");
+            continue;
+          }
+          (std::string_view(bound) == "at_least" ? cond.at_least : cond.at_most) = value[bound].get<long>();
+        }
+        if (!cond.at_least && !cond.at_most) {
+          fail(cp, "a condition object needs \"at_least\" or \"at_most\"");
+          continue;
+        }
+      } else {
+        fail(cp, loader ? "\"loader_in\" is a sysroot path or an array of them"
+                        : "a condition is a string, a non-empty array of strings (any of them), or {\"at_least\": N, \"at_most\": N}");
+        continue;
+      }
+      if (loader && !std::all_of(cond.values.begin(), cond.values.end(), [&](const std::string& path) { return absolute_path(path, cp, "each sysroot"); }))
+        continue;
+      c.when.push_back(std::move(cond));
+    }
+  }
+
+  // A runtime path with a glob stands for every file it matches (JVMs under
+  // /usr/lib/jvm); only "path" may have one, and such a runtime is never the
+  // kernel's direct interpreter.
+  void discovery(const std::string& p, const RuntimeCandidate& c) {
+    if (is_glob(c.via)) fail(JsonDocument::child(p, "via"), "\"via\" must name one file, not a glob");
+    if (is_glob(c.path) && !c.direct.empty())
+      fail(JsonDocument::child(p, "direct"), "a runtime whose path is a glob cannot have a \"direct\" interpreter");
+  }
+
+ public:
+  // "pins": [{"path": GLOB, "format": ID, "runtime": PATH}]: this file's pins
+  // go before those of earlier files (a drop-in overrides the main file).
+  void parse_pins(std::vector<Pin>& pins) {
+    const json& root = doc_.root();
+    if (!root.is_object() || !root.contains("pins")) return;
+    const json& list = root["pins"];
+    if (!list.is_array()) return fail("/pins", "\"pins\" must be an array of {\"path\": GLOB, \"runtime\": PATH}");
+    std::vector<Pin> here;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string p = JsonDocument::child("/pins", i);
+      const json& v = list[i];
+      if (!object(v, p, {"path", "format", "runtime", "comment"})) continue;
+      auto path = string(v, p, "path"), runtime = string(v, p, "runtime"), format = string(v, p, "format");
+      if (!path || !runtime) {
+        if (!v.contains("path") || !v.contains("runtime")) fail(p, "a pin needs a \"path\" (a glob) and a \"runtime\"");
+        continue;
+      }
+      if (!absolute_path(*path, JsonDocument::child(p, "path"), "a pin's path") ||
+          !absolute_path(*runtime, JsonDocument::child(p, "runtime"), "a pin's runtime"))
+        continue;
+      if (format && !checks_.known_formats.empty() && !format->starts_with("rule:") &&
+          std::find(checks_.known_formats.begin(), checks_.known_formats.end(), *format) == checks_.known_formats.end()) {
+        fail(JsonDocument::child(p, "format"), "unknown format id \"" + *format + "\"");
+        continue;
+      }
+      here.push_back({*path, format.value_or(""), *runtime, doc_.where(p)});
+    }
+    pins.insert(pins.begin(), here.begin(), here.end());
+  }
+
+ private:
   const JsonDocument& doc_;
   const RegistryChecks& checks_;
   std::vector<std::string>& errors_;
@@ -469,6 +607,21 @@ std::vector<std::string> shadowed_flags(const std::map<std::string, FormatEntry,
   return out;
 }
 
+// A pin must name a runtime that a format it applies to has among its
+// candidates (that candidate's arguments and environment are used).
+void check_pins(const std::vector<Pin>& pins, const std::map<std::string, FormatEntry, std::less<>>& formats,
+                std::vector<std::string>& errors) {
+  for (const auto& pin : pins) {
+    bool found = false;
+    for (const auto& [id, f] : formats)
+      if (pin.format.empty() || pin.format == id)
+        for (const auto& c : f.runtimes) found = found || glob_names(c.path, pin.runtime);
+    if (!found)
+      errors.push_back(pin.where + ": the pinned runtime " + pin.runtime + " is not a runtime candidate of " +
+                       (pin.format.empty() ? "any format" : pin.format) + " (add it to that format's \"runtimes\")");
+  }
+}
+
 }  // namespace
 
 Result<Registry> Registry::parse(std::span<const RegistryFile> files, const RegistryChecks& checks) {
@@ -489,6 +642,8 @@ Result<Registry> Registry::parse(std::span<const RegistryFile> files, const Regi
   std::vector<Rule> all_rules;
   for (const auto& doc : docs) FileParser(doc, checks, errors).parse_rules(all_rules, reg.precedence_);
   for (const auto& doc : docs) FileParser(doc, checks, errors).parse_formats(all_rules, reg.formats_);
+  for (const auto& doc : docs) FileParser(doc, checks, errors).parse_pins(reg.pins_);
+  check_pins(reg.pins_, reg.formats_, errors);
   // A rule's format registers the rule's own match (by magic when it has
   // one: the kernel matches one way, the module checks both).
   for (auto& [format_id, f] : reg.formats_) {

@@ -26,6 +26,17 @@ std::string first_existing(const RuntimeCandidate& c) {
   return "";
 }
 
+// Why the runtime of `format` depends on the program (a condition, a pin,
+// a discovery glob), which the kernel cannot know; "" when it does not.
+std::string chosen_per_program(const FormatEntry& format, const Registry& registry) {
+  for (const auto& r : format.runtimes)
+    if (!r.when.empty() || is_glob(r.path)) return "its runtime is chosen per program (\"when\" or a discovery glob)";
+  for (const auto& pin : registry.pins())
+    if (pin.format == format.id || (pin.format.empty() && std::any_of(format.runtimes.begin(), format.runtimes.end(), [&](const RuntimeCandidate& r) { return glob_names(r.path, pin.runtime); })))
+      return "a pin (" + pin.where + ") may choose its runtime per program";
+  return "";
+}
+
 // Why `format` cannot take the kernel route, or "" when it can; `c` is then
 // the candidate whose direct interpreter is used.
 std::string why_not_direct(const FormatEntry& format, const std::vector<const FormatEntry*>& active,
@@ -44,9 +55,11 @@ std::string why_not_direct(const FormatEntry& format, const std::vector<const Fo
   auto it = std::find_if(format.runtimes.begin(), format.runtimes.end(),
                          [&](const RuntimeCandidate& r) { return r.path == link.runtime; });
   if (it == format.runtimes.end() || it->direct.empty()) return "its runtime " + link.runtime + " has no direct interpreter";
+  if (std::string why = chosen_per_program(format, dispatcher.registry()); !why.empty()) return why;
   if (!link.runtime_format.empty() && link.runtime_format != kNativeFormat) return "its runtime chains through " + link.runtime_format;
   if (!it->via.empty()) return "its runtime runs through the launcher " + it->via;
   if (!format.limits.empty() || !it->limits.empty()) return "it has limits, which the shim applies";
+  if (format.resources.any() || it->resources.any()) return "it has resources, which are set up per exec";
   if (!it->env.empty()) return "its runtime's environment is set per exec";
   if (auto trusted = trusted_runtime_path(it->direct, trust); !trusted.ok())
     return "its direct interpreter cannot be used: " + trusted.status().message();

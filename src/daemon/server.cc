@@ -211,6 +211,7 @@ Peer peer_of(int fd) {
   Peer p;
   if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) p = {cred.pid, cred.uid, cred.gid};
   else p.uid = static_cast<uid_t>(-1);  // unknown: treated as an ordinary user
+  p.connection = fd;
   return p;
 }
 

@@ -13,6 +13,7 @@
 #include "scarlet/build_config.h"
 #include "scarlet/decision_json.h"
 #include "scarlet/registry_loader.h"
+#include "scarlet/resource_fallback.h"
 #include "scarlet/run_dir.h"
 
 namespace scarlet::daemon {
@@ -71,7 +72,8 @@ std::string Service::summary(const State& state) {
 
 Service::Service(ServiceOptions options, std::shared_ptr<spdlog::logger> log, Notify notify)
     : options_(std::move(options)), log_(std::move(log)), notify_(std::move(notify)), cache_(options_.cache_entries),
-      started_(std::chrono::system_clock::now()) {}
+      started_(std::chrono::system_clock::now()),
+      scopes_(options_.scopes ? options_.scopes : std::make_shared<TransientScopes>()) {}
 
 Service::~Service() = default;
 
@@ -302,6 +304,9 @@ Answer Service::decide(const Peer& peer, const wire::DecideRequest& req, UniqueF
   auto view = FileView::over_fd(fd.get());
   if (!view.ok()) return {refusal(exit_code_for(view.status()), view.status().message())};
   Decision d = state->dispatcher->decide(*view, Invocation{req.path, req.argv0, {}, req.binary_fd});
+  // A scope is per process, so such a reply is never cached: only formats
+  // with "resources" pay for a decision on every exec.
+  if (d.status.ok() && d.plan.resources.any()) return with_resources(peer, req, d);
   Answer reply{wire::encode(wire::to_reply(d)), nullptr};
   if (d.status.ok()) {
     // The runtime goes with the reply, opened as checked, for a shim in a
@@ -320,6 +325,30 @@ Answer Service::decide(const Peer& peer, const wire::DecideRequest& req, UniqueF
   return reply;
 }
 
+Answer Service::with_resources(const Peer& peer, const wire::DecideRequest& req, const Decision& d) {
+  const ResourceControl& rc = d.plan.resources;
+  Placement placed = scopes_->place({peer.pid, peer.uid, peer.connection, d.detection.format + " runtime of " + req.path}, rc);
+  // What the scope does not enforce falls to rlimits, where they can say it.
+  ResourceControl rest = rc;
+  if (placed.memory) rest.memory.reset();
+  if (placed.tasks) rest.tasks.reset();
+  if (placed.cpu) rest.cpu_quota.reset(), rest.cpu_weight.reset();
+  std::vector<Limit> fallback = rest.any() ? rlimit_fallback(rest, rest.tasks ? tasks_of_user(peer.uid) : 0) : std::vector<Limit>{};
+  wire::DecideReply reply = wire::to_reply(d);
+  reply.limits = with_fallback(reply.limits, fallback);
+  std::string said;
+  for (const auto& l : fallback) said += (said.empty() ? "" : ", ") + l.name + "=" + std::to_string(l.value);
+  std::string unapplied;
+  for (const auto& n : not_by_rlimits(rest)) unapplied += (unapplied.empty() ? "" : ", ") + n;
+  const std::string where = placed.unit.empty() ? "no scope (" + placed.why_not + ")" : "scope " + placed.unit;
+  // One line per exec, for formats that asked for it: what holds the runtime.
+  log_->info("{}: {} resources {}: {}{}{}", req.path, d.detection.format, describe(rc), where,
+             said.empty() ? "" : "; rlimits instead: " + said, unapplied.empty() ? "" : "; not applied: " + unapplied);
+  Answer answer{wire::encode(reply), nullptr};
+  if (!d.detection.native()) answer.runtime = runtime_fd(d.plan.exec_path);
+  return answer;
+}
+
 std::string Service::explain(const wire::DecideRequest& req, UniqueFd fd) {
   ++counters_.explains;
   auto state = state_.load();
@@ -327,7 +356,13 @@ std::string Service::explain(const wire::DecideRequest& req, UniqueFd fd) {
   auto view = FileView::over_fd(fd.get());
   if (!view.ok()) return text_reply(exit_code_for(view.status()), view.status().message());
   Decision d = state->dispatcher->decide(*view, Invocation{req.path, req.argv0, req.args, req.binary_fd});
-  return text_reply(exit_code_for(d.status), decision_to_json(req.path, d, route_of(d, state->routes)));
+  std::string text = decision_to_json(req.path, d, route_of(d, state->routes));
+  if (d.status.ok() && d.plan.resources.any()) {
+    auto j = nlohmann::ordered_json::parse(text);
+    j["resources"]["applied_by"] = scopes_->describe();
+    text = j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  }
+  return text_reply(exit_code_for(d.status), text);
 }
 
 std::shared_ptr<const UniqueFd> Service::runtime_fd(const std::string& path) {

@@ -24,6 +24,7 @@
 #include "coexistence.h"
 #include "decision_cache.h"
 #include "pinned_files.h"
+#include "transient_scope.h"
 #include "scarlet/dispatcher.h"
 #include "scarlet/protocol.h"
 #include "scarlet/unique_fd.h"
@@ -39,6 +40,7 @@ struct Peer {
   pid_t pid = 0;
   uid_t uid = 0;
   gid_t gid = 0;
+  int connection = -1;  // the peer's socket, borrowed for the request (transient_scope.h)
 };
 
 struct ServiceOptions {
@@ -51,6 +53,9 @@ struct ServiceOptions {
   // while the daemon is stopped or restarting.
   bool remove_entries = false;
   std::size_t cache_entries = 2048;  // 0 turns the cache off
+  // What gives a format's runtime its "resources" (transient_scope.h);
+  // null: systemd's transient scopes, where systemd can be reached.
+  std::shared_ptr<ScopeMaker> scopes;
 };
 
 struct Counters {
@@ -102,6 +107,9 @@ class Service {
   // The runtime at `path`, opened once per registry (null if it cannot be).
   std::shared_ptr<const UniqueFd> runtime_fd(const std::string& path);
   std::string explain(const wire::DecideRequest& request, UniqueFd fd);
+  // The reply for a plan with "resources": its process put into a scope
+  // (or not, said in the log), and rlimits for what the scope cannot do.
+  Answer with_resources(const Peer& peer, const wire::DecideRequest& request, const Decision& decision);
 
   const ServiceOptions options_;
   std::shared_ptr<spdlog::logger> log_;
@@ -119,6 +127,7 @@ class Service {
   std::vector<binfmt::Coexistence::Yield> yielded_;
   PinnedFiles pinned_;  // our entries' interpreters as registered; guarded by admin_
   const std::chrono::system_clock::time_point started_;
+  std::shared_ptr<ScopeMaker> scopes_;
 };
 
 }  // namespace scarlet::daemon

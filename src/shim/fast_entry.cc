@@ -88,16 +88,16 @@ bool believable_dir(const char* path) noexcept {
   return believable_owner(st.stx_uid, static_cast<unsigned>(sys::call(SYS_getuid))) && (st.stx_mode & 022) == 0;
 }
 
-// The uid of the process listening at the other end of `sock`, or -1.
-long peer_uid(int sock) noexcept {
-  struct ucred server {};
+// The credentials of the process listening at the other end of `sock`;
+// false when they cannot be had.
+bool peer_of(int sock, struct ucred& server) noexcept {
   socklen_t cred_length = sizeof server;
-  if (sys::call(SYS_getsockopt, sock, SOL_SOCKET, SO_PEERCRED, sys::ptr(&server), sys::ptr(&cred_length)) != 0) return -1;
-  return server.uid;
+  return sys::call(SYS_getsockopt, sock, SOL_SOCKET, SO_PEERCRED, sys::ptr(&server), sys::ptr(&cred_length)) == 0;
 }
 
 // A socket connected to the daemon (client.h's connect_daemon): its socket
-// file in `run_dir`, else its abstract socket if root listens there; or -1.
+// file in `run_dir`, else its abstract socket if its listener is believable
+// (run_dir.h); or -1.
 // Here only root's daemon is believed; -2 when one of another user's
 // listens at the file: the full shim judges it (run_dir.h).
 int connect_daemon(const char* run_dir) noexcept {
@@ -112,8 +112,9 @@ int connect_daemon(const char* run_dir) noexcept {
   for (std::size_t i = 0; i < sizeof kSocket; ++i) addr.sun_path[dir_length + i] = kSocket[i];
   int sock = static_cast<int>(sys::call(SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (sock < 0) return -1;
+  struct ucred server {};
   if (sys::call(SYS_connect, sock, sys::ptr(&addr), sizeof addr) == 0) {
-    if (peer_uid(sock) == 0) return sock;
+    if (peer_of(sock, server) && server.uid == 0) return sock;
     close_fd(sock);
     return -2;
   }
@@ -126,7 +127,9 @@ int connect_daemon(const char* run_dir) noexcept {
   const long addr_length = name - reinterpret_cast<char*>(&addr);
   sock = static_cast<int>(sys::call(SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (sock < 0) return -1;
-  if (sys::call(SYS_connect, sock, sys::ptr(&addr), addr_length) == 0 && peer_uid(sock) == 0) return sock;
+  if (sys::call(SYS_connect, sock, sys::ptr(&addr), addr_length) == 0 && peer_of(sock, server) &&
+      believable_abstract_listener(server.uid, server.pid, equal(run_dir, kDefaultRunDir)))
+    return sock;
   close_fd(sock);
   return -1;
 }

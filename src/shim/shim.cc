@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -18,6 +19,7 @@
 #include "scarlet/client.h"
 #include "scarlet/printable.h"
 #include "scarlet/registry_loader.h"
+#include "scarlet/resource_fallback.h"
 #include "scarlet/run_dir.h"
 #include "scarlet/shebang.h"
 #include "scarlet/unique_fd.h"
@@ -56,7 +58,7 @@ Result<std::shared_ptr<const Registry>> registry_here(const KernelArgs& k, const
 }
 
 // The decision made here (registry_here).
-wire::DecideReply decide_here(const KernelArgs& k, int fd) {
+wire::DecideReply decide_here(const KernelArgs& k, int fd, const std::vector<SkippedRuntime>& failed = {}) {
   HostAbi host = HostAbi::detect();
   bool builtin = false;
   auto registry = registry_here(k, host, builtin);
@@ -73,7 +75,12 @@ wire::DecideReply decide_here(const KernelArgs& k, int fd) {
     return reply;
   }
   Dispatcher dispatcher(std::move(registry).value(), host, TrustPolicy::detect());
-  auto reply_here = wire::to_reply(dispatcher.decide(*view, Invocation{k.path, k.argv0, {}, fd}));
+  Decision d = dispatcher.decide(*view, Invocation{k.path, k.argv0, {}, fd, failed});
+  auto reply_here = wire::to_reply(d);
+  // No daemon, so no systemd scope: what rlimits can say stands in
+  // (resource_fallback.h; explain says so too).
+  if (d.status.ok() && d.plan.resources.any())
+    reply_here.limits = with_fallback(reply_here.limits, rlimit_fallback(d.plan.resources, tasks_of_user(::getuid())));
   // Said so, because what is missing is missing here, not on the host.
   if (builtin && reply_here.exit_code != 0)
     reply_here.message += " in this root (no daemon or registry of scarlet-dispatch is reachable from it)";
@@ -202,6 +209,28 @@ void exec_plan(const wire::DecideReply& plan, const KernelArgs& k, int fd, int r
   errno = saved;
 }
 
+// Whether execve's error says the runtime itself could not be started
+// (missing, not executable, not a program, its loader missing or bad), as
+// opposed to what no other runtime would change (E2BIG, ENOMEM…).
+bool runtime_did_not_start(int error) {
+  switch (error) {
+    case ENOENT: case EACCES: case EPERM: case ENOEXEC: case ELIBBAD: case ETXTBSY: case EISDIR: case ELOOP:
+    case ENOTDIR: case EIO: return true;
+    default: return false;
+  }
+}
+
+// A fallback is never silent, but the program's own output stays clean: the
+// system log always hears of it, stderr only when SCARLET_DEBUG is set.
+void tell_fallback(const KernelArgs& k, const SkippedRuntime& failed, const wire::DecideReply& next) {
+  const std::string what = failed.path + " did not start (" + failed.reason + "); " +
+                           (next.exit_code == 0 ? "falling back to " + next.exec_path : "no other runtime: " + next.message);
+  ::openlog("scarlet-shim", LOG_PID, LOG_USER);
+  ::syslog(LOG_NOTICE, "%s: %s", printable(k.path).c_str(), printable(what).c_str());
+  ::closelog();
+  if (const char* debug = std::getenv("SCARLET_DEBUG"); debug && *debug) say(k.path, what, 0);
+}
+
 }  // namespace
 
 int run(int argc, char** argv, char** envp, bool daemon_silent) {
@@ -231,7 +260,7 @@ int run(int argc, char** argv, char** envp, bool daemon_silent) {
     return say(k->path, "loop: this runtime was sent back to scarlet-shim by a binfmt_misc entry that matches it", 126);
 
   auto answer = daemon_silent ? std::nullopt : ask_daemon(*k, fd.get());
-  const bool daemon_reply = answer.has_value();
+  std::vector<SkippedRuntime> failed;  // runtimes that did not start, passed over from then on
   UniqueFd runtime = answer ? std::move(answer->runtime) : UniqueFd();
   wire::DecideReply reply = answer ? std::move(answer->reply) : decide_here(*k, fd.get());
   for (int attempt = 0;; ++attempt) {
@@ -252,14 +281,21 @@ int run(int argc, char** argv, char** envp, bool daemon_silent) {
     if (!reach_program_without_dev_fd(reply, *k, fd.get()))
       return say(k->path, "its runtime opens the program as /dev/fd/N, and this root has no /dev/fd (mount /proc in it)", 126);
     exec_plan(reply, *k, fd.get(), runtime.get(), envp);
-    // A cached decision can outlive its runtime (a package removed it);
-    // decide once more here before giving up.
-    if (attempt == 0 && daemon_reply && (errno == ENOENT || errno == EACCES)) {
-      reply = decide_here(*k, fd.get());
+    // The runtime did not start: gone since a cached decision (a package
+    // removed it), corrupt, or its loader missing. Decide once more here
+    // without it, so the next candidate that can run the program does.
+    const int error = errno;
+    const std::string cannot = "cannot run " + reply.exec_path + ": " + std::strerror(error);
+    if (runtime_did_not_start(error) && attempt < kMaxFallbacks) {
+      failed.push_back({reply.exec_path, std::strerror(error)});
+      reply = decide_here(*k, fd.get(), failed);
       runtime.reset();
-      continue;
+      tell_fallback(*k, failed.back(), reply);
+      // With no other runtime, a runtime that is there but did not start is
+      // the news; one that is gone leaves the new decision's line.
+      if (reply.exit_code == 0 || ::access(failed.back().path.c_str(), F_OK) != 0) continue;
     }
-    return say(k->path, "cannot run " + reply.exec_path + ": " + std::strerror(errno), errno == ENOENT ? 127 : 126);
+    return say(k->path, cannot, error == ENOENT ? 127 : 126);
   }
 }
 

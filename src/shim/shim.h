@@ -14,6 +14,10 @@ namespace scarlet::shim {
 // (SIGSTOP) daemon costs an exec at most this much.
 inline constexpr int kDaemonTimeoutMs = 200;
 
+// How many runtimes that fail to start (execve's error: missing, corrupt,
+// loader missing) are passed over for the next candidate, one exec each.
+inline constexpr int kMaxFallbacks = 8;
+
 // `daemon_silent`: the fast path (fast_entry.h) already asked the daemon
 // and got no answer, so this decides alone at once.
 int run(int argc, char** argv, char** envp, bool daemon_silent = false);

@@ -115,7 +115,7 @@ SCARLET_RUNDIR=$T $EXAMPLES/elf/hello-s390x-static x | head -n 1
 TEST_CASE("daemon: accepts the listening socket from systemd (socket activation)", "[daemon]") {
   TempDir t;
   RunResult r = run({"/bin/sh", "-c", R"SH(
-systemd-socket-activate -l $T/socket $CLI --registry $REGISTRY --run-dir $T daemon --no-binfmt 2>$T/log &
+systemd-socket-activate -l $T/socket -l @scarlet-dispatch$T $CLI --registry $REGISTRY --run-dir $T daemon --no-binfmt 2>$T/log &
 a=$!
 for i in $(seq 1 50); do [ -S $T/socket ] && break; sleep 0.1; done
 SCARLET_RUNDIR=$T $CLI status --json | grep -c '"decisions"'
@@ -124,6 +124,23 @@ grep -c 'socket activation' $T/log
 )SH"}, "", {"CLI=" + kCli, "REGISTRY=" + kRegistry, "T=" + t.path()});
   INFO(r.err);
   CHECK(r.out == "1\n1\n");
+}
+
+TEST_CASE("daemon: activated by a socket unit that does not hold its abstract name, it refuses to start (issue 11, finding 4)", "[daemon]") {
+  // Binding the name itself then would leave it to whoever came first.
+  TempDir t;
+  RunResult r = run({"/bin/sh", "-c", R"SH(
+systemd-socket-activate -l $T/socket $CLI --registry $REGISTRY --run-dir $T daemon --no-binfmt 2>$T/log &
+a=$!
+for i in $(seq 1 50); do [ -S $T/socket ] && break; sleep 0.1; done
+SCARLET_RUNDIR=$T $CLI status >/dev/null 2>&1
+wait $a; echo "exit=$?"
+cat $T/log
+)SH"}, "", {"CLI=" + kCli, "REGISTRY=" + kRegistry, "T=" + t.path()});
+  INFO(r.out << r.err);
+  CHECK(r.out.starts_with("exit=1\n"));
+  CHECK(r.out.find("the socket unit does not hold @scarlet-dispatch" + t.path() + " (ListenStream=@scarlet-dispatch" + t.path() +
+                   "): chroots could be answered by whoever binds it, so the daemon does not start") != std::string::npos);
 }
 
 TEST_CASE("sandbox: returns CMD's exit status, for root and for an ordinary user", "[daemon]") {

@@ -65,7 +65,7 @@ TEST_CASE("docs: every subcommand and option of --help is in the man page", "[do
   }
   std::string registry_man = read_file(kSourceDir + "/docs/man/scarlet-registry.5");
   for (const char* key : {"runtimes", "enabled", "flags", "binfmt", "limits", "path", "args", "env_if_exists", "via", "abi",
-                          "precedence", "rules", "{binary_fd}", "{argv0}"})
+                          "precedence", "rules", "{binary_fd}", "{argv0}", "when", "loader_in", "pins", "at_least"})
     CHECK(registry_man.find(key) != std::string::npos);
 }
 

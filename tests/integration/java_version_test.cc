@@ -1,17 +1,18 @@
 // A class or jar built for a newer Java than the installed one is one line
 // naming the versions (exit 127), not the JVM's UnsupportedClassVersionError
 // stack and exit 1. The class-file version is set by hand (byte 7 of the
-// header), so no newer JDK is needed.
+// header), so no newer JDK is needed; /usr/lib/jvm holds only the default
+// JDK (private_jvms.h), so the JVMs found there are the same everywhere.
 #include <catch2/catch.hpp>
 
 #include "integration/paths.h"
+#include "support/private_jvms.h"
 #include "support/sandbox.h"
 
 using namespace scarlet::test;
 
 TEST_CASE("java: a class and a jar for a newer Java than the installed one are one line, exit 127", "[java]") {
-  RunResult r = in_sandbox(kCli, kRegistry, R"SH(
-exec 2>&1
+  RunResult r = in_sandbox(kCli, kRegistry, "exec 2>&1\n" + kOnlyDefaultJvm + R"SH(
 mkdir -p $T/c && cp -r $EXAMPLES/java/classes/com $T/c/ && cd $T/c
 chmod u+w com/example/Hello.class
 # Major version 100 (Java 56): newer than any JVM here.

@@ -35,3 +35,32 @@ TEST_CASE("decision_json: a refusal carries the reason and no argv", "[json]") {
   CHECK(j["runtime"].is_null());
   CHECK(j["exit_code"] == 127);
 }
+
+TEST_CASE("decision_json: resources, their rlimit stand-ins and what rlimits cannot say", "[json][resources]") {
+  Decision d;
+  d.detection = {"elf:aarch64", "elf", {}, {}};
+  d.plan.resources = {400ull << 20, 16, 50, 20};
+  auto j = nlohmann::json::parse(decision_to_json("./p", d));
+  CHECK(j["resources"]["settings"] == nlohmann::json{{"memory", 400ull << 20}, {"tasks", 16}, {"cpu_quota", "50%"}, {"cpu_weight", 20}});
+  CHECK(j["resources"]["text"] == "memory=400M tasks=16 cpu_quota=50% cpu_weight=20");
+  CHECK(j["resources"]["fallback_limits"] == nlohmann::json{{"as", 400ull << 20}, {"nproc", "the user's tasks + 16"}});
+  CHECK(j["resources"]["not_by_rlimits"] == nlohmann::json{"cpu_quota", "cpu_weight"});
+  d.plan.resources = {};
+  CHECK(nlohmann::json::parse(decision_to_json("./p", d))["resources"] == nlohmann::json::object());
+}
+
+TEST_CASE("decision_json: each link says which rule chose its runtime and how each condition went", "[json][selection]") {
+  Decision d;
+  d.detection = {"pe:i386", "pe", {{"pe", "PE32"}}, {}};
+  ChainLink link{"pe:i386", "/usr/lib/wine/wine", "/usr/lib/wine/wine", "/usr/lib/wine/wine", "native", {}};
+  link.chosen_by = "pinned by reg.json:3:14 (/games/*)";
+  link.conditions = {{"/usr/lib/wine/wine64", {{"pe is PE32+, but the program's is PE32", false}}},
+                     {"/usr/lib/wine/wine", {{"pe is PE32", true}}}};
+  d.plan.chain.push_back(link);
+  auto j = nlohmann::json::parse(decision_to_json("g.exe", d));
+  CHECK(j["chain"][0]["chosen_by"] == "pinned by reg.json:3:14 (/games/*)");
+  CHECK(j["chain"][0]["conditions"][0]["runtime"] == "/usr/lib/wine/wine64");
+  CHECK(j["chain"][0]["conditions"][0]["conditions"][0]["condition"] == "pe is PE32+, but the program's is PE32");
+  CHECK(j["chain"][0]["conditions"][0]["conditions"][0]["held"] == false);
+  CHECK(j["chain"][0]["conditions"][1]["conditions"][0]["held"] == true);
+}

@@ -341,3 +341,177 @@ TEST_CASE("dispatcher: a program's interpreter is looked up beneath the sysroot 
   d = f.decide(build_elf(dynamic), {"./p", std::nullopt, {}, -1});
   CHECK(d.plan.env == std::vector<EnvVar>{{"QEMU_LD_PREFIX", f.dir.path() + "/sysroot"}});
 }
+
+TEST_CASE("dispatcher: resources: the candidate's override the format's, and across a chain the stricter wins", "[dispatcher][resources]") {
+  Fixture f;
+  f.dir.write("tool-aarch64", build_elf({}), 0755);
+  f.dir.write("qemu", kScript, 0755);
+  f.load(R"({"version": 1, "rules": [{"name": "bench", "magic": "SCARLETB"}], "formats": {
+    "rule:bench": {"resources": {"memory": "1G", "tasks": 10},
+                   "runtimes": [{"path": "$D/tool-aarch64", "resources": {"memory": "512M", "cpu_weight": 50}}]},
+    "elf:aarch64": {"resources": {"memory": "768M", "tasks": 100, "cpu_quota": "50%", "cpu_weight": 80},
+                    "runtimes": [{"path": "$D/qemu"}]}}})");
+  Decision d = f.decide("SCARLETB", {"./prog", std::nullopt, {}, -1});
+  REQUIRE(d.status.ok());
+  CHECK(d.plan.resources == ResourceControl{512ull << 20, 10, 50, 50});
+  // The chained format alone.
+  d = f.decide(build_elf({}), {"./p", std::nullopt, {}, -1});
+  CHECK(d.plan.resources == ResourceControl{768ull << 20, 100, 50, 80});
+  CHECK(d.plan.limits.empty());  // resources are not rlimits until nothing else can hold them
+}
+
+TEST_CASE("dispatcher: \"when\" passes over candidates whose conditions fail, and says how each went", "[dispatcher][selection]") {
+  Fixture f;
+  f.dir.write("wine", kScript, 0755);
+  f.dir.write("wine64", kScript, 0755);
+  f.load(R"({"version": 1, "formats": {"pe:x86_64": {"install": "wine32", "runtimes": [
+    {"path": "$D/wine", "when": {"pe": "PE32"}}, {"path": "$D/wine64", "when": {"pe": ["PE32+"], "subsystem": "windows-console"}}]}}})");
+  Decision d = f.decide(build_pe({}), {"./p.exe", std::nullopt, {}, -1});
+  REQUIRE(d.status.ok());
+  const ChainLink& link = d.plan.chain[0];
+  CHECK(link.runtime == f.dir.path() + "/wine64");
+  CHECK(link.chosen_by == "first candidate that can run it");
+  REQUIRE(link.conditions.size() == 2);
+  CHECK(link.conditions[0].conditions[0].text == "pe is PE32, but the program's is PE32+");
+  CHECK_FALSE(link.conditions[0].conditions[0].held);
+  CHECK(link.conditions[1].conditions[0].text == "pe is PE32+");
+  CHECK(link.conditions[1].conditions[1].text == "subsystem is windows-console");
+  CHECK(link.skipped[0].reason == "when: pe is PE32, but the program's is PE32+");
+
+  // None holds: one line naming each, 127, with the install hint.
+  PeSpec gui;
+  gui.subsystem = 2;
+  d = f.decide(build_pe(gui), {"./p.exe", std::nullopt, {}, -1});
+  CHECK(d.status.message() == "pe:x86_64 program, but no runtime here can run it (wine: when: pe is PE32, but the program's "
+                              "is PE32+, wine64: when: subsystem is windows-console, but the program's is windows-gui); install wine32");
+  CHECK(exit_code_for(d.status) == 127);
+}
+
+TEST_CASE("dispatcher: numeric conditions and a condition on a fact the program lacks", "[dispatcher][selection]") {
+  Fixture f;
+  f.dir.write("old", kScript, 0755);
+  f.dir.write("any", kScript, 0755);
+  f.load(R"({"version": 1, "formats": {"java-class": {"runtimes": [
+    {"path": "$D/old", "when": {"java": {"at_most": 11}}, "args": ["{class}"]},
+    {"path": "$D/nope", "when": {"python": "3.11"}, "args": ["{class}"]},
+    {"path": "$D/any", "args": ["{class}"]}]}}})");
+  ClassSpec java8;
+  java8.major = 52;
+  Decision d = f.decide(build_class(java8), {"com/example/Hello.class", std::nullopt, {}, -1});
+  CHECK(d.plan.exec_path == f.dir.path() + "/old");
+  d = f.decide(build_class({}), {"com/example/Hello.class", std::nullopt, {}, -1});
+  CHECK(d.plan.exec_path == f.dir.path() + "/any");
+  REQUIRE(d.plan.chain[0].conditions.size() == 2);
+  CHECK(d.plan.chain[0].conditions[0].conditions[0].text == "java at most 11, but the program's is 17");
+  CHECK(d.plan.chain[0].conditions[1].conditions[0].text == "python is 3.11, but the program has no python");
+}
+
+TEST_CASE("dispatcher: \"loader_in\" holds for static programs and for a loader beneath one of its sysroots", "[dispatcher][selection]") {
+  Fixture f;
+  f.dir.write("qemu-static-only", kScript, 0755);
+  f.dir.write("qemu", kScript, 0755);
+  f.dir.write("sysroot/lib/ld-linux-aarch64.so.1", "", 0644);
+  f.load(R"({"version": 1, "formats": {"elf:aarch64": {"runtimes": [
+    {"path": "$D/qemu-static-only", "when": {"linkage": "static"}},
+    {"path": "$D/qemu", "when": {"loader_in": ["$D/none", "$D/sysroot"]}}]}}})");
+  Decision d = f.decide(build_elf({}), {"./p", std::nullopt, {}, -1});
+  CHECK(d.plan.exec_path == f.dir.path() + "/qemu-static-only");
+  ElfSpec dynamic;
+  dynamic.interp = "/lib/ld-linux-aarch64.so.1";
+  d = f.decide(build_elf(dynamic), {"./p", std::nullopt, {}, -1});
+  CHECK(d.plan.exec_path == f.dir.path() + "/qemu");
+  CHECK(d.plan.chain[0].conditions[1].conditions[0].text ==
+        "loader in " + f.dir.path() + "/none or " + f.dir.path() + "/sysroot (/lib/ld-linux-aarch64.so.1 is in " + f.dir.path() + "/sysroot)");
+  dynamic.interp = "/lib/ld-musl-aarch64.so.1";
+  d = f.decide(build_elf(dynamic), {"./p", std::nullopt, {}, -1});
+  CHECK_THAT(d.status.message(), Catch::Contains("qemu: when: loader in " + f.dir.path() + "/none or " + f.dir.path() +
+                                                 "/sysroot, but the program's /lib/ld-musl-aarch64.so.1 is in none"));
+}
+
+TEST_CASE("dispatcher: a pin puts its runtime first for the programs it names; explain says which rule chose", "[dispatcher][selection]") {
+  Fixture f;
+  f.dir.write("jvm/a/bin/java", kScript, 0755);
+  f.dir.write("jvm/b/bin/java", kScript, 0755);
+  f.load(R"({"version": 1, "formats": {"jar": {"runtimes": [{"path": "$D/jvm/*/bin/java"}]},
+                                       "java-class": {"runtimes": [{"path": "$D/jvm/*/bin/java"}]}},
+    "pins": [{"path": "/games/*.jar", "format": "jar", "runtime": "$D/jvm/b/bin/java"},
+             {"path": "/other/*.jar", "format": "java-class", "runtime": "$D/jvm/b/bin/java"}]})");
+  std::string jar = build_zip({{"META-INF/MANIFEST.MF", "Manifest-Version: 1.0\r\nMain-Class: Hello\r\n"}});
+  Decision d = f.decide(jar, {"/games/x.jar", std::nullopt, {}, -1});
+  CHECK(d.plan.exec_path == f.dir.path() + "/jvm/b/bin/java");
+  CHECK(d.plan.chain[0].chosen_by == "pinned by reg.json:3:14 (/games/*.jar)");
+  // Not pinned: a relative path (no fd to resolve it by), another directory,
+  // a '*' that would have to cross a '/', a pin for another format.
+  for (const char* path : {"games/x.jar", "/elsewhere/x.jar", "/games/sub/x.jar", "/other/x.jar"}) {
+    d = f.decide(jar, {path, std::nullopt, {}, -1});
+    CHECK(d.plan.exec_path == f.dir.path() + "/jvm/a/bin/java");
+    CHECK(d.plan.chain[0].chosen_by == "first candidate that can run it");
+  }
+  // A pinned runtime that cannot run it gives way to the usual order, and says so.
+  REQUIRE(::unlink((f.dir.path() + "/jvm/b/bin/java").c_str()) == 0);
+  d = f.decide(jar, {"/games/x.jar", std::nullopt, {}, -1});
+  CHECK(d.plan.exec_path == f.dir.path() + "/jvm/a/bin/java");
+  CHECK(d.plan.chain[0].chosen_by == "first candidate that can run it (the runtime pinned by reg.json:3:14 cannot)");
+  // A listed candidate that was pinned and could not run it is not tried (or skipped) twice.
+  f.load(R"({"version": 1, "formats": {"jar": {"runtimes": [{"path": "$D/jvm/b/bin/java"}, {"path": "$D/jvm/a/bin/java"}]}},
+    "pins": [{"path": "/games/*.jar", "runtime": "$D/jvm/b/bin/java"}]})");
+  d = f.decide(jar, {"/games/x.jar", std::nullopt, {}, -1});
+  CHECK(d.plan.exec_path == f.dir.path() + "/jvm/a/bin/java");
+  CHECK(d.plan.chain[0].skipped.size() == 1);
+}
+
+TEST_CASE("dispatcher: runtimes that failed to start are passed over for the next candidate", "[dispatcher][selection]") {
+  Fixture f;
+  f.dir.write("first", kScript, 0755);
+  f.dir.write("second", kScript, 0755);
+  f.load(R"({"version": 1, "rules": [{"name": "bench", "magic": "SCARLETB"}],
+    "formats": {"rule:bench": {"runtimes": [{"path": "$D/first"}, {"path": "$D/second"}]}}})");
+  Invocation inv{"./p", std::nullopt, {}, -1};
+  CHECK(f.decide("SCARLETB", inv).plan.exec_path == f.dir.path() + "/first");
+  inv.failed_to_start = {{f.dir.path() + "/first", "Exec format error"}};
+  Decision d = f.decide("SCARLETB", inv);
+  CHECK(d.plan.exec_path == f.dir.path() + "/second");
+  CHECK(d.plan.chain[0].skipped[0].reason == "did not start: Exec format error");
+  inv.failed_to_start.push_back({f.dir.path() + "/second", "No such file or directory"});
+  d = f.decide("SCARLETB", inv);
+  CHECK(exit_code_for(d.status) == 126);
+  CHECK_THAT(d.status.message(), Catch::Contains("second: did not start: No such file or directory"));
+}
+
+TEST_CASE("dispatcher: a discovery glob stands for each file it matches, in name order; none is not installed", "[dispatcher][selection]") {
+  Fixture f;
+  f.dir.write("jvm/b/bin/java", kScript, 0755);
+  f.dir.write("jvm/b/release", "JAVA_VERSION=\"25\"\n");
+  f.dir.write("jvm/a/bin/java", kScript, 0755);
+  f.dir.write("jvm/a/release", "JAVA_VERSION=\"17\"\n");
+  f.load(R"({"version": 1, "formats": {"java-class": {"runtimes": [{"path": "$D/jvm/*/bin/java", "args": ["{class}"],
+    "version": {"file": "../release", "key": "JAVA_VERSION", "at_least": "java"}}]},
+    "jar": {"runtimes": [{"path": "$D/none/*/java"}]}}})");
+  Decision d = f.decide(build_class({}), {"com/example/Hello.class", std::nullopt, {}, -1});
+  CHECK(d.plan.exec_path == f.dir.path() + "/jvm/a/bin/java");
+  ClassSpec java25;
+  java25.major = 69;
+  d = f.decide(build_class(java25), {"com/example/Hello.class", std::nullopt, {}, -1});
+  CHECK(d.plan.exec_path == f.dir.path() + "/jvm/b/bin/java");
+  CHECK(d.plan.chain[0].skipped[0].reason == f.dir.path() + "/jvm/a/bin/java is version 17; the program needs 25 or later");
+  std::string jar = build_zip({{"META-INF/MANIFEST.MF", "Manifest-Version: 1.0\r\nMain-Class: Hello\r\n"}});
+  d = f.decide(jar, {"x.jar", std::nullopt, {}, -1});
+  CHECK(d.status.message() == "jar program, but no runtime is installed (tried java)");
+}
+
+TEST_CASE("dispatcher: a runtime listed twice is judged each time; only a glob's finds are not judged again", "[dispatcher][selection]") {
+  Fixture f;
+  f.dir.write("rt", kScript, 0755);
+  f.load(R"({"version": 1, "rules": [{"name": "bench", "magic": "SCARLETB"}],
+    "formats": {"rule:bench": {"runtimes": [{"path": "$D/rt", "via": "$D/absent-launcher"}, {"path": "$D/rt", "args": ["again"]},
+                                            {"path": "$D/r*"}]}}})");
+  Decision d = f.decide("SCARLETB", {"./p", std::nullopt, {}, -1});
+  REQUIRE(d.status.ok());
+  CHECK(d.plan.argv == std::vector<std::string>{f.dir.path() + "/rt", "again"});
+  Invocation inv{"./p", std::nullopt, {}, -1};
+  inv.failed_to_start = {{f.dir.path() + "/rt", "Exec format error"}};
+  d = f.decide("SCARLETB", inv);
+  // The glob finds rt once more; already judged, it adds no second "did not start".
+  REQUIRE(d.plan.chain[0].skipped.size() == 2);
+  CHECK(d.plan.chain[0].skipped[1].reason == "did not start: Exec format error");
+}

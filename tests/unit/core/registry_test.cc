@@ -308,3 +308,125 @@ TEST_CASE("registry: a bad \"direct\" names its place, and a good one is kept", 
   CHECK(f->runtimes[0].direct == "/usr/libexec/qemu-binfmt/aarch64-binfmt-P");
   CHECK(f->runtimes[0].direct_sysroot == "/etc/qemu-binfmt/aarch64");
 }
+
+TEST_CASE("registry: \"resources\" on a format and a candidate, each setting parsed", "[registry][resources]") {
+  auto r = parse(R"({"version": 1, "formats": {"elf:aarch64": {
+    "resources": {"memory": "256M", "tasks": 64, "cpu_quota": "150%", "cpu_weight": 20, "comment": "x"},
+    "runtimes": [{"path": "/q", "resources": {"memory": "unlimited", "tasks": "unlimited"}}, {"path": "/r"}]}}})");
+  REQUIRE(r.ok());
+  const FormatEntry* f = r->find("elf:aarch64");
+  REQUIRE(f);
+  CHECK(f->resources == ResourceControl{256ull << 20, 64, 150, 20});
+  CHECK(f->runtimes[0].resources == ResourceControl{ResourceControl::kUnlimited, ResourceControl::kUnlimited, {}, {}});
+  CHECK_FALSE(f->runtimes[1].resources.any());
+}
+
+TEST_CASE("registry: bad \"resources\" name their place", "[registry][resources]") {
+  std::string text = R"({"version": 1, "formats": {
+  "elf:aarch64": {"resources": {"memory": "lots", "tasks": 0, "cpu_quota": 50, "cpu_weight": 10001, "swap": "1G"}, "runtimes": []},
+  "elf:riscv64": {"resources": {"memory": 100, "tasks": "many", "cpu_quota": "0%"}, "runtimes": []},
+  "elf:s390x": {"resources": {"cpu_quota": "100001%"}, "runtimes": [{"path": "/q", "resources": [64]}]},
+  "elf:arm": {"resources": {"cpu_quota": "050%", "cpu_weight": -1}, "runtimes": []}}})";
+  std::string e = error_of(text);
+  CHECK_THAT(e, Catch::Contains(at(text, "\"lots\"") + ": \"memory\" is a size such as \"256M\" (bytes, or K, M, G, T), or \"unlimited\""));
+  CHECK_THAT(e, Catch::Contains(at(text, "0, \"cpu_quota\"") + ": \"tasks\" is a whole number from 1 to 4194304"));
+  CHECK_THAT(e, Catch::Contains(at(text, "50, \"cpu_weight\"") + ": \"cpu_quota\" is a percentage of one CPU from \"1%\" to \"100000%\""));
+  CHECK_THAT(e, Catch::Contains(at(text, "10001") + ": \"cpu_weight\" is a whole number from 1 to 10000"));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"swap\"") + ": unknown resource \"swap\" (expected memory, tasks, cpu_quota or cpu_weight)"));
+  CHECK_THAT(e, Catch::Contains(at(text, "100,") + ": \"memory\" below 4K leaves no room for any runtime"));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"many\"") + ": \"tasks\" is a whole number"));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"0%\"") + ": \"cpu_quota\" is a percentage"));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"100001%\"") + ": \"cpu_quota\" is a percentage"));
+  CHECK_THAT(e, Catch::Contains(at(text, "[64]") + ": \"resources\" must be an object such as"));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"050%\"") + ": \"cpu_quota\" is a percentage"));
+  CHECK_THAT(e, Catch::Contains(at(text, "-1") + ": \"cpu_weight\" is a whole number"));
+}
+
+TEST_CASE("registry: a drop-in's \"resources\" replace the format's, and other keys keep them", "[registry][resources]") {
+  TempDir dir;
+  std::string main = dir.write("registry.json", R"({"version": 1, "formats": {
+    "jar": {"resources": {"memory": "1G", "tasks": 100}, "runtimes": [{"path": "/j"}]},
+    "wasm": {"resources": {"tasks": 8}, "runtimes": [{"path": "/w"}]}}})");
+  dir.write("registry.d/50-local.json", R"({"version": 1, "formats": {"jar": {"resources": {"cpu_weight": 10}},
+    "wasm": {"runtimes": [{"path": "/w2"}]}}})");
+  auto files = read_registry_files(main);
+  REQUIRE(files.ok());
+  auto r = Registry::parse(*files, checks());
+  REQUIRE(r.ok());
+  CHECK(r->find("jar")->resources == ResourceControl{{}, {}, {}, 10});
+  CHECK(r->find("wasm")->resources == ResourceControl{{}, 8, {}, {}});
+}
+
+TEST_CASE("registry: \"when\" conditions are kept, and bad ones name their place", "[registry][selection]") {
+  auto good = parse(R"({"version": 1, "formats": {"pe:x86_64": {"runtimes": [{"path": "/w",
+    "when": {"pe": "PE32+", "subsystem": ["console", "gui"], "java": {"at_least": 8, "at_most": 17},
+             "loader_in": ["/usr/a", "/usr/b"], "comment": "x"}}]}}})");
+  REQUIRE(good.ok());
+  const auto& when = good->find("pe:x86_64")->runtimes[0].when;
+  REQUIRE(when.size() == 4);
+  CHECK(when[0] == Condition{"pe", {"PE32+"}, std::nullopt, std::nullopt});
+  CHECK(when[1] == Condition{"subsystem", {"console", "gui"}, std::nullopt, std::nullopt});
+  CHECK(when[2] == Condition{"java", {}, 8, 17});
+  CHECK(when[3] == Condition{"loader_in", {"/usr/a", "/usr/b"}, std::nullopt, std::nullopt});
+
+  std::string text = R"({
+  "version": 1,
+  "formats": {
+    "jar": { "runtimes": [ { "path": "/j", "when": "PE32" } ] },
+    "wasm": { "runtimes": [ { "path": "/w", "when": { "Bad Key": "x", "n": 5, "m": [], "o": {"at_least": "8"}, "p": {"over": 1}, "q": {} } } ] },
+    "msdos": { "runtimes": [ { "path": "/d", "when": { "loader_in": "relative", "linkage": "static" } } ] }
+  }
+})";
+  std::string e = error_of(text);
+  CHECK_THAT(e, Catch::Contains(at(text, "\"PE32\"") + ": \"when\" must be an object of conditions"));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"Bad Key\"") + ": \"Bad Key\" is not a condition"));
+  CHECK_THAT(e, Catch::Contains(at(text, "5,") + ": a condition is a string, a non-empty array of strings"));
+  CHECK_THAT(e, Catch::Contains(at(text, "[]") + ": a condition is a string"));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"8\"") + ": \"at_least\" must be a whole number"));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"over\"") + ": unknown key \"over\" (expected one of: at_least, at_most, comment)"));
+  CHECK_THAT(e, Catch::Contains(at(text, "{} }") + ": a condition object needs \"at_least\" or \"at_most\""));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"relative\"") + ": each sysroot must be an absolute path, not \"relative\""));
+}
+
+TEST_CASE("registry: a discovery glob is only a runtime's path, never with \"direct\"", "[registry][selection]") {
+  REQUIRE(parse(R"({"version": 1, "formats": {"jar": {"runtimes": [{"path": "/usr/lib/jvm/*/bin/java"}]}}})").ok());
+  std::string text = R"({"version": 1, "formats": {
+  "jar": {"runtimes": [{"path": "/j", "via": "/l/*"}]},
+  "elf:aarch64": {"runtimes": [{"path": "/q/*", "direct": {"interpreter": "/i"}}]}}})";
+  std::string e = error_of(text);
+  CHECK_THAT(e, Catch::Contains(at(text, "\"/l/*\"") + ": \"via\" must name one file, not a glob"));
+  CHECK_THAT(e, Catch::Contains(at(text, "{\"interpreter\"") + ": a runtime whose path is a glob cannot have a \"direct\" interpreter"));
+}
+
+TEST_CASE("registry: pins are kept in precedence order, and bad ones name their place", "[registry][selection]") {
+  std::vector<RegistryFile> files = {
+      {"main.json", R"({"version": 1, "formats": {"jar": {"runtimes": [{"path": "/usr/lib/jvm/*/bin/java"}, {"path": "/j"}]}},
+        "pins": [{"path": "/games/*.jar", "runtime": "/j"}, {"path": "/a/*", "format": "jar", "runtime": "/usr/lib/jvm/x/bin/java"}]})"},
+      {"local.json", R"({"version": 1, "pins": [{"path": "/games/old.jar", "format": "jar", "runtime": "/usr/lib/jvm/y/bin/java"}]})"}};
+  auto reg = Registry::parse(files, checks());
+  REQUIRE(reg.ok());
+  REQUIRE(reg->pins().size() == 3);
+  CHECK(reg->pins()[0].where == "local.json:1:25");
+  CHECK(reg->pins()[0] == Pin{"/games/old.jar", "jar", "/usr/lib/jvm/y/bin/java", "local.json:1:25"});
+  CHECK(reg->pins()[1].path == "/games/*.jar");
+  CHECK(reg->pins()[1].format.empty());
+  CHECK(reg->pins()[2].path == "/a/*");
+
+  std::string text = R"({"version": 1, "formats": {"jar": {"runtimes": [{"path": "/j"}]}},
+  "pins": [{"path": "games/*", "runtime": "/j"},
+           {"path": "/g/*", "runtime": "/elsewhere"},
+           {"path": "/g/*", "format": "nope", "runtime": "/j"},
+           {"path": "/g/*", "format": "wasm", "runtime": "/j"},
+           {"runtime": "/j"},
+           {"path": "/g/*", "runtime": "/j", "order": 1}]})";
+  std::string e = error_of(text);
+  CHECK_THAT(e, Catch::Contains(at(text, "\"games/*\"") + ": a pin's path must be an absolute path, not \"games/*\""));
+  CHECK_THAT(e, Catch::Contains(at(text, "{\"path\": \"/g/*\", \"runtime\": \"/elsewhere\"") +
+                                ": the pinned runtime /elsewhere is not a runtime candidate of any format"));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"nope\"") + ": unknown format id \"nope\""));
+  CHECK_THAT(e, Catch::Contains(at(text, "{\"path\": \"/g/*\", \"format\": \"wasm\"") +
+                                ": the pinned runtime /j is not a runtime candidate of wasm"));
+  CHECK_THAT(e, Catch::Contains(at(text, "{\"runtime\": \"/j\"}") + ": a pin needs a \"path\" (a glob) and a \"runtime\""));
+  CHECK_THAT(e, Catch::Contains(at(text, "\"order\"") + ": unknown key \"order\""));
+  CHECK_THAT(error_of(R"({"version": 1, "pins": {}})"), Catch::Contains("reg.json:1:24: \"pins\" must be an array"));
+}

@@ -48,6 +48,7 @@ TEST_CASE("route: whatever needs the shim per exec keeps the shim", "[route]") {
   CHECK(reason(R"("flags": "POCF", )").find("it has flag C") != std::string::npos);
   CHECK(reason(R"("direct": false, )").find("the registry keeps it on the shim") != std::string::npos);
   CHECK(reason(R"("limits": {"nofile": 64}, )").find("it has limits") != std::string::npos);
+  CHECK(reason(R"("resources": {"tasks": 64}, )") == "scarlet-shim decides each exec, because it has resources, which are set up per exec");
   // Another format matching the same bytes: only a module can tell them apart.
   CHECK(reason("", "AAAA").find("the same bytes as rule:b's") != std::string::npos);
 }

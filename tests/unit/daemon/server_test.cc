@@ -4,6 +4,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/socket.h>
@@ -15,6 +17,7 @@
 #include <functional>
 #include <thread>
 
+#include "scarlet/build_config.h"
 #include "scarlet/client.h"
 #include "scarlet/run_dir.h"
 #include "support/temp_dir.h"
@@ -209,6 +212,69 @@ TEST_CASE("server: an abstract socket that a user listens on is not taken for th
   ::close(ready[1]);
   REQUIRE_FALSE(m.ok());
   CHECK(m.status().message().starts_with("connect " + socket_path(dir.path())));
+}
+
+namespace {
+
+// In a network namespace of its own (the default name stays off the host's)
+// and a mount namespace where the default run directory is empty: whether a
+// client believes a root listener at the default run directory's abstract
+// name, when that listener is pid 1 of the client's pid namespace (as
+// systemd is, holding the socket unit's name) or any other process.
+// 0: believed, 1: not believed, other: the set-up failed.
+int believes_default_listener(bool listener_is_init) {
+  pid_t outer = ::fork();
+  if (outer == 0) {
+    if (::unshare(CLONE_NEWNET | CLONE_NEWNS | (listener_is_init ? CLONE_NEWPID : 0)) != 0) ::_exit(10);
+    if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) ::_exit(11);
+    ::mkdir(kDefaultRunDir, 0755);
+    if (::mount("tmpfs", kDefaultRunDir, "tmpfs", 0, nullptr) != 0) ::_exit(12);
+    // With CLONE_NEWPID the next child is pid 1 of the new namespace.
+    pid_t listener = ::fork();
+    if (listener == 0) {
+      auto l = listen_abstract(abstract_socket_name(kDefaultRunDir));
+      if (!l.ok()) ::_exit(13);
+      pid_t client = ::fork();
+      if (client == 0) {
+        auto m = call_daemon(kDefaultRunDir, wire::encode_empty(wire::Type::status), -1, 500);
+        ::_exit(m.ok() ? 0 : 1);
+      }
+      for (;;) {
+        pollfd p{l->get(), POLLIN, 0};
+        if (::poll(&p, 1, 50) > 0) {
+          UniqueFd c(::accept(l->get(), nullptr, nullptr));
+          char request[4096];
+          [[maybe_unused]] auto r = ::read(c.get(), request, sizeof request);
+          std::string reply = wire::encode(wire::TextReply{0, "squatter"});
+          [[maybe_unused]] auto w = ::send(c.get(), reply.data(), reply.size(), MSG_NOSIGNAL);
+        }
+        int status = 0;
+        if (::waitpid(client, &status, WNOHANG) == client) ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 14);
+      }
+    }
+    int status = 0;
+    ::waitpid(listener, &status, 0);
+    ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 15);
+  }
+  int status = 0;
+  ::waitpid(outer, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace
+
+TEST_CASE("server: the default abstract name is believed only from pid 1, where the socket unit holds it (issue 11, finding 4)", "[server]") {
+  if (::getuid() != 0) {
+    WARN("not root: cannot make network and pid namespaces");
+    return;
+  }
+  // Root in another mount namespace could bind the name while nobody holds it.
+  CHECK(believes_default_listener(false) == 1);
+  CHECK(believes_default_listener(true) == 0);
+  // A run directory a sandbox names has no socket unit: root suffices there.
+  CHECK(believable_abstract_listener(0, 4242, false));
+  CHECK_FALSE(believable_abstract_listener(1000, 1, true));
+  CHECK_FALSE(believable_abstract_listener(1000, 4242, false));
 }
 
 TEST_CASE("server: one user's costly requests beyond its budget are closed unanswered, others are answered (issue 11, finding 5)", "[server]") {

@@ -3,6 +3,7 @@
 #include "daemon/service.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
@@ -148,4 +149,99 @@ TEST_CASE("service: an fd not open for reading is refused before the cache is as
   CHECK(r.exit_code == 126);
   CHECK(r.message == "the file passed with the request is not open for reading");
   CHECK(f.service->counters().cache_hits == 0);
+}
+
+namespace {
+
+// Records what it was asked and places as told.
+struct FakeScopes : ScopeMaker {
+  Placement answer;
+  std::vector<ScopeSubject> asked;
+  std::vector<ResourceControl> limits;
+  Placement place(const ScopeSubject& s, const ResourceControl& rc) override {
+    asked.push_back(s);
+    limits.push_back(rc);
+    return answer;
+  }
+  std::string describe() override { return "fake scopes"; }
+};
+
+struct ResourcesFixture {
+  TempDir dir;
+  std::ostringstream logged;
+  std::shared_ptr<FakeScopes> scopes = std::make_shared<FakeScopes>();
+  std::unique_ptr<Service> service;
+  std::string prog;
+
+  ResourcesFixture() {
+    dir.write("bin/rt", "#!/bin/sh\n", 0755);
+    dir.write("registry.json", R"({"version": 1, "rules": [{"name": "bench", "magic": "SCARLETB"}],
+      "formats": {"rule:bench": {"resources": {"memory": "64M", "tasks": 5, "cpu_quota": "20%"}, "limits": {"nofile": 10},
+                                 "runtimes": [{"path": ")" + dir.path() + R"(/bin/rt"}]}}})");
+    ServiceOptions o{dir.path() + "/registry.json", dir.path(), dir.path() + "/shim", "", false, 16, scopes};
+    auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::ostream_sink_st>(logged));
+    log->set_pattern("%l: %v");
+    service = std::make_unique<Service>(o, log, [](const std::string&) {});
+    REQUIRE(service->start().ok());
+    logged.str("");  // only what decisions log
+    prog = dir.write("prog", "SCARLETB", 0755);
+  }
+  // A uid with no processes, so that RLIMIT_NPROC's stand-in is the limit itself.
+  wire::DecideReply decide(pid_t pid = 4321, uid_t uid = 54321) {
+    UniqueFd fd(::open(prog.c_str(), O_RDONLY));
+    std::string frame = wire::encode(wire::DecideRequest{prog, std::nullopt, 3, {}});
+    std::string reply = service->handle(Peer{pid, uid, uid, 7}, {wire::Type::decide, frame.substr(wire::kHeaderSize)}, std::move(fd)).frame;
+    return *wire::decode_decide_reply(reply.substr(wire::kHeaderSize));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("service: a format's resources go to a scope for the peer's process, every exec, before the reply", "[service][resources]") {
+  ResourcesFixture f;
+  f.scopes->answer = Placement{"scarlet-4321-0000abcd.scope", "", true, false, false};
+  auto r = f.decide();
+  CHECK(r.exit_code == 0);
+  REQUIRE(f.scopes->asked.size() == 1);
+  CHECK(f.scopes->asked[0].pid == 4321);
+  CHECK(f.scopes->asked[0].uid == 54321);
+  CHECK(f.scopes->asked[0].connection == 7);
+  CHECK(f.scopes->asked[0].what == "rule:bench runtime of " + f.prog);
+  CHECK(f.scopes->limits[0] == ResourceControl{64ull << 20, 5, 20, {}});
+  // The scope holds memory; tasks it cannot (no pids controller): RLIMIT_NPROC.
+  CHECK(r.limits == std::vector<Limit>{{"nofile", RLIMIT_NOFILE, 10}, {"nproc", RLIMIT_NPROC, 5}});
+  CHECK(f.logged.str() == "info: " + f.prog + ": rule:bench resources memory=64M tasks=5 cpu_quota=20%: scope "
+                          "scarlet-4321-0000abcd.scope; rlimits instead: nproc=5; not applied: cpu_quota\n");
+  // Per process: never answered from the cache.
+  f.decide(4322);
+  CHECK(f.scopes->asked.size() == 2);
+  CHECK(f.scopes->asked[1].pid == 4322);
+  CHECK(f.service->counters().cache_hits == 0);
+}
+
+TEST_CASE("service: without a scope, rlimits stand in for memory and tasks and the log says why", "[service][resources]") {
+  ResourcesFixture f;
+  f.scopes->answer = Placement{"", "systemd is not reachable", false, false, false};
+  auto r = f.decide();
+  CHECK(r.limits == std::vector<Limit>{{"nofile", RLIMIT_NOFILE, 10}, {"as", RLIMIT_AS, 64ull << 20}, {"nproc", RLIMIT_NPROC, 5}});
+  CHECK(f.logged.str() == "info: " + f.prog + ": rule:bench resources memory=64M tasks=5 cpu_quota=20%: no scope (systemd is "
+                          "not reachable); rlimits instead: as=67108864, nproc=5; not applied: cpu_quota\n");
+}
+
+TEST_CASE("service: a scope that holds everything leaves the limits as they were", "[service][resources]") {
+  ResourcesFixture f;
+  f.scopes->answer = Placement{"s.scope", "", true, true, true};
+  CHECK(f.decide().limits == std::vector<Limit>{{"nofile", RLIMIT_NOFILE, 10}});
+  CHECK(f.logged.str() == "info: " + f.prog + ": rule:bench resources memory=64M tasks=5 cpu_quota=20%: scope s.scope\n");
+}
+
+TEST_CASE("service: explain says how resources are applied here", "[service][resources]") {
+  ResourcesFixture f;
+  UniqueFd fd(::open(f.prog.c_str(), O_RDONLY));
+  std::string frame = wire::encode(wire::DecideRequest{f.prog, std::nullopt, 3, {}}, wire::Type::explain);
+  std::string reply = f.service->handle(Peer{}, {wire::Type::explain, frame.substr(wire::kHeaderSize)}, std::move(fd)).frame;
+  auto j = nlohmann::json::parse(wire::decode_text_reply(reply.substr(wire::kHeaderSize))->text);
+  CHECK(j["resources"]["applied_by"] == "fake scopes");
+  CHECK(j["resources"]["text"] == "memory=64M tasks=5 cpu_quota=20%");
+  CHECK(f.scopes->asked.empty());  // explaining places nothing
 }
