@@ -1,7 +1,6 @@
 // Where a user's runtime caches live (kept Wine prefixes, transpiled
 // WebAssembly components): ${XDG_CACHE_HOME}/scarlet-dispatch when that
-// variable names an absolute directory the user owns (or one not made yet),
-// else <the user's passwd home>/.cache/scarlet-dispatch. Never $HOME: under
+// variable names an absolute, existing directory the user owns, else <the user's passwd home>/.cache/scarlet-dispatch. Never $HOME: under
 // sudo or su it is often someone else's, and a cache written there would
 // serve (or be planted by) that other user. component-run.mjs and
 // scarlet-wine follow the same rule; docs/man/scarlet-dispatch.8 states it.

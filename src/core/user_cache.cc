@@ -3,7 +3,6 @@
 #include <pwd.h>
 #include <sys/stat.h>
 
-#include <cerrno>
 #include <vector>
 
 namespace scarlet {
@@ -11,7 +10,7 @@ namespace scarlet {
 Result<std::string> user_cache_dir(uid_t uid, const char* xdg) {
   struct stat st {};
   if (xdg != nullptr && xdg[0] == '/') {
-    if (::stat(xdg, &st) != 0 ? errno == ENOENT : (S_ISDIR(st.st_mode) && st.st_uid == uid))
+    if (::stat(xdg, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == uid)
       return std::string(xdg) + "/scarlet-dispatch";
   }
   std::vector<char> buf(16384);

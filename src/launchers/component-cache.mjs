@@ -4,7 +4,7 @@
 // keeps its output (core modules and glue) so later execs skip it.
 //
 // Where: <cache>/scarlet-dispatch/components/, <cache> being XDG_CACHE_HOME
-// when it is an absolute directory of the caller's (or not made yet), else
+// when it is an absolute, existing directory of the caller's, else
 // ~/.cache of the caller's passwd home (never $HOME, which under sudo or su
 // is often someone else's); the same rule as scarlet/user_cache.h. No home
 // of the caller's: no cache, the component is transpiled every time.
@@ -24,7 +24,7 @@
 // by a crash are removed after ten minutes. `scarlet-dispatch cache` lists
 // and drops entries. SCARLET_CACHE_TRACE=1 says what happened on stderr.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -54,7 +54,7 @@ export function cacheDir() {
   const uid = process.getuid();
   let base;
   const xdg = process.env.XDG_CACHE_HOME;
-  if (xdg?.startsWith('/') && ownDir(xdg, uid) !== false) {
+  if (xdg?.startsWith('/') && ownDir(xdg, uid) === true) {
     base = xdg;
   } else {
     let home;
@@ -76,9 +76,19 @@ export function cacheDir() {
     trace(`no cache: cannot make ${dir} (${e.message})`);
     return null;
   }
-  if (ownDir(dir, uid) !== true) {
-    trace(`no cache: ${dir} is not the caller's`);
-    return null;
+  // Ours and real directories, not links: glue read from here runs as the
+  // caller, so no one else may be able to point it elsewhere.
+  for (const d of [join(base, 'scarlet-dispatch'), dir]) {
+    let st;
+    try {
+      st = lstatSync(d);
+    } catch {
+      st = null;
+    }
+    if (!st?.isDirectory() || st.uid !== uid || (st.mode & 0o022) !== 0) {
+      trace(`no cache: ${d} is not a directory of the caller's alone`);
+      return null;
+    }
   }
   return dir;
 }

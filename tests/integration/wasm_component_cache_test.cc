@@ -25,7 +25,7 @@ RunResult with_components(const std::string& script) {
   return in_sandbox(copy.cli(), reg.path, R"SH(
 export SCARLET_CACHE_TRACE=1 XDG_CACHE_HOME=$T/cache
 as_user() { setpriv --reuid=1000 --regid=1000 --clear-groups "$@"; }
-chmod 755 $T; mkdir -m 755 $T/u; chown 1000:1000 $T/u
+chmod 755 $T; mkdir -m 755 $T/u $T/cache; mkdir $T/u/cache; chown -R 1000:1000 $T/u
 for c in env-exit:a preopens:b; do
   node $SRC/examples/wasm/wat2component.mjs $BIN/_deps/npm $SRC/tests/integration/wasm/${c%:*}.component.wat $T/${c#*:}.wasm
   chmod 755 $T/${c#*:}.wasm

@@ -9,6 +9,7 @@ namespace scarlet::test {
 RunResult in_sandbox(const std::string& cli, const std::string& registry, const std::string& script,
                      const std::string& input, const std::vector<std::string>& env) {
   TempDir scratch;
+  scratch.write(".cache/.keep", "");
   std::vector<std::string> full_env = env;
   full_env.push_back("CLI=" + cli);
   full_env.push_back("T=" + scratch.path());

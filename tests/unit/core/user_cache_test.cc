@@ -20,15 +20,15 @@ std::string passwd_home(uid_t uid) {
 
 }  // namespace
 
-TEST_CASE("user_cache: XDG_CACHE_HOME when it is an absolute directory of the user's, or not made yet", "[user_cache]") {
+TEST_CASE("user_cache: XDG_CACHE_HOME when it is an absolute directory of the user's", "[user_cache]") {
   TempDir dir;
   auto own = user_cache_dir(::getuid(), dir.path().c_str());
   REQUIRE(own.ok());
   CHECK(*own == dir.path() + "/scarlet-dispatch");
+  // Not made yet: its parent might be anyone's, so the passwd home serves.
   std::string later = dir.path() + "/not-yet";
   auto unmade = user_cache_dir(::getuid(), later.c_str());
-  REQUIRE(unmade.ok());
-  CHECK(*unmade == later + "/scarlet-dispatch");
+  CHECK((!unmade.ok() || *unmade != later + "/scarlet-dispatch"));
 }
 
 TEST_CASE("user_cache: a relative or someone else's XDG_CACHE_HOME gives way to the passwd home", "[user_cache]") {
