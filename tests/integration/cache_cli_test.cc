@@ -38,7 +38,8 @@ echo '=== user for root'; as_user $CLI cache --user root; echo "rc=$?"
 echo '=== root for user'; $CLI cache --user $user drop components
 echo '=== user dropped'; as_user $CLI cache --json
 echo '=== root drop wine'; pid=$($CLI cache --json | sed -n 's/.*"server_pid": \([0-9]*\).*/\1/p'); $CLI cache drop wine
-kill -0 $pid 2>/dev/null && echo "still running"; $CLI cache
+state=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' /proc/$pid/status 2>/dev/null)
+[ -z "$state" ] || [ "$state" = Z ] || echo "still running"; $CLI cache
 )SH",
                            "", {"EXAMPLES=" + copy.examples()});
   INFO(r.out);

@@ -27,6 +27,10 @@ procs() {  # Wine's processes only (wineserver*, *.exe), not this shell's
     { tr '\0' '\n' <$e; } 2>/dev/null | grep -qx "WINEPREFIX=$1" && echo ${e%/environ}
   done
 }
+gone() {  # no such process, or a zombie the (slow) reaper has not collected yet
+  state=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' /proc/$1/status 2>/dev/null)
+  [ -z "$state" ] || [ "$state" = Z ]
+}
 server_pid() { sed -n 's/.*(pid \([0-9]*\))$/\1/p; s/.* is pid \([0-9]*\)$/\1/p' | tail -n 1; }
 stop() {
   WINEPREFIX=$T/wine /usr/lib/wine/wineserver -k 2>/dev/null; WINEPREFIX=$T/wine /usr/lib/wine/wineserver -w
@@ -56,7 +60,7 @@ printf '%s\n' "$out" | grep -v '^scarlet-wine'; printf '%s\n' "$out" | grep -c '
 first=$(printf '%s\n' "$out" | server_pid)
 echo '=== still running, on /dev/null'
 for p in $(procs $T/wine); do for fd in 0 1 2; do readlink $p/fd/$fd; done; done | sort | uniq -c | sed 's/^ *//'
-[ -n "$first" ] && kill -0 $first && echo "server alive"
+[ -n "$first" ] && ! gone $first && echo "server alive"
 echo '=== second'; out=$(./hello64.exe b 2>&1); echo "rc=$?"
 printf '%s\n' "$out" | grep -c '^scarlet-wine: warm: the server'
 [ "$(printf '%s\n' "$out" | server_pid)" = "$first" ] && echo "same server"
@@ -86,7 +90,7 @@ cp /usr/lib/wine/wineserver64 $T/wineserver64 && mount --bind $T/wineserver64 /u
 echo '=== upgraded'; out=$(./hello64.exe x 2>&1); echo "rc=$?"
 printf '%s\n' "$out" | grep -c 'Wine changed since the server'
 upgraded=$(printf '%s\n' "$out" | server_pid)
-[ -n "$upgraded" ] && [ "$upgraded" != "$first" ] && echo "new server"; kill -0 $first 2>/dev/null || echo "old one gone"
+[ -n "$upgraded" ] && [ "$upgraded" != "$first" ] && echo "new server"; gone $first && echo "old one gone"
 echo '=== garbage'; echo 'torn' >$WINEPREFIX/.scarlet-wine; out=$(./hello64.exe y 2>&1); echo "rc=$?"
 printf '%s\n' "$out" | grep -c 'Wine changed since the server'
 [ "$(printf '%s\n' "$out" | server_pid)" != "$upgraded" ] && echo "new server"
