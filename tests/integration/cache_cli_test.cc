@@ -22,7 +22,11 @@ TEST_CASE("cache: each user lists and drops its own warm servers and components;
   RunResult r = in_sandbox(copy.cli(), reg.path, R"SH(
 unset DISPLAY WAYLAND_DISPLAY XDG_CACHE_HOME
 export HOME=$T WINEPREFIX=$T/wine WINEDEBUG=-all
-trap 'WINEPREFIX=$T/wine /usr/lib/wine/wineserver -k 2>/dev/null; WINEPREFIX=$T/wine /usr/lib/wine/wineserver -w' EXIT
+stop() {
+  WINEPREFIX=$T/wine /usr/lib/wine/wineserver -k 2>/dev/null; WINEPREFIX=$T/wine /usr/lib/wine/wineserver -w
+  n=$(cat $T/wine/wineserver 2>/dev/null); case $n in wine-?*) rm -rf "/tmp/$n" ;; esac  # left by Debian's Wine
+}
+trap stop EXIT
 chmod 755 $T; mkdir -m 755 $T/u $T/root; chown 1000:1000 $T/u
 # Private passwd: root's home and uid 1000's are scratch directories.
 awk -F: -v OFS=: -v t=$T '$3 == 0 { $6 = t "/root" } $3 == 1000 { $6 = t "/u"; seen = 1 } { print } END { if (!seen) print "u1000:x:1000:1000::" t "/u:/bin/sh" }' /etc/passwd >$T/passwd

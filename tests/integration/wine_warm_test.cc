@@ -32,10 +32,15 @@ gone() {  # no such process, or a zombie the (slow) reaper has not collected yet
   [ -z "$state" ] || [ "$state" = Z ]
 }
 server_pid() { sed -n 's/.*(pid \([0-9]*\))$/\1/p; s/.* is pid \([0-9]*\)$/\1/p' | tail -n 1; }
+server_dir_gone() {  # Debian's Wine leaves its /tmp/wine-XXXXXX directory behind
+  n=$(cat $1/wineserver 2>/dev/null); case $n in wine-?*) rm -rf "/tmp/$n" ;; esac
+}
 stop() {
   WINEPREFIX=$T/wine /usr/lib/wine/wineserver -k 2>/dev/null; WINEPREFIX=$T/wine /usr/lib/wine/wineserver -w
+  server_dir_gone $T/wine
   if [ -d $T/u/wine ]; then
     as_user WINEPREFIX=$T/u/wine /usr/lib/wine/wineserver -k 2>/dev/null; as_user WINEPREFIX=$T/u/wine /usr/lib/wine/wineserver -w
+    server_dir_gone $T/u/wine
   fi
   echo '=== left'; { procs $T/wine; procs $T/u/wine; } | wc -l
 }
