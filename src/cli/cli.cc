@@ -77,6 +77,18 @@ Parsed parse(int argc, char** argv) {
     o.command = sandbox;
   });
 
+  CacheOptions cache;
+  auto* ca = app.add_subcommand("cache", "Show what is kept warm or cached for you (Wine servers, transpiled components)");
+  ca->add_flag("--json", cache.json, "Print one JSON object");
+  ca->add_option("--user", cache.user, "Act for this user (name or uid; root only)");
+  auto* drop = ca->add_subcommand("drop", "End your warm Wine servers and remove cached components");
+  drop->add_option("what", cache.what, "wine, components or all")->check(CLI::IsMember({"wine", "components", "all"}));
+  drop->callback([&] { cache.drop = true; });
+  ca->footer("Caches live in ${XDG_CACHE_HOME:-~/.cache}/scarlet-dispatch of the user (its passwd home, never\n"
+             "someone else's $HOME). A Wine server stays SCARLET_WINE_IDLE seconds (300) after its last program;\n"
+             "components take at most SCARLET_CACHE_MAX_MB MiB (128), least recently used first out.");
+  ca->final_callback([&] { o.command = cache; });
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -38,13 +38,19 @@ struct DaemonOptions {
 struct SandboxOptions {
   std::vector<std::string> command;
 };
+struct CacheOptions {
+  bool json = false;
+  std::string user;          // root only: act for this user (name or uid)
+  bool drop = false;         // `cache drop`
+  std::string what = "all";  // what to drop: wine, components or all
+};
 
 struct Options {
   std::string registry;         // main registry file
   bool registry_given = false;  // --registry on the command line
   std::string run_dir;          // the daemon's socket and snapshot
   std::variant<std::monostate, ExplainOptions, CheckConfigOptions, StatusOptions, ReloadOptions, DaemonOptions,
-               SandboxOptions>
+               SandboxOptions, CacheOptions>
       command;
 };
 

@@ -12,5 +12,6 @@ int run_status(const Options& global, const StatusOptions& options);
 int run_reload(const Options& global);
 int run_daemon(const Options& global, const DaemonOptions& options);
 int run_sandbox(const Options& global, const SandboxOptions& options);
+int run_cache(const Options& global, const CacheOptions& options);
 
 }  // namespace scarlet::cli

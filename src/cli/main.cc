@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
         else if constexpr (std::is_same_v<T, ReloadOptions>) return run_reload(o);
         else if constexpr (std::is_same_v<T, DaemonOptions>) return run_daemon(o, command);
         else if constexpr (std::is_same_v<T, SandboxOptions>) return run_sandbox(o, command);
+        else if constexpr (std::is_same_v<T, CacheOptions>) return run_cache(o, command);
         else return 2;
       },
       o.command);

@@ -12,12 +12,16 @@
 // component into core modules plus JavaScript glue that lifts and lowers
 // its canonical-ABI calls, and jco's WASI 0.2 shim for Node
 // (@bytecodealliance/preview2-shim) implements the interfaces it imports.
-// Both live in node_modules beside this file.
+// Both live in node_modules beside this file. The transpiled form is kept
+// per user (component-cache.mjs), so only a component's first exec with a
+// given Node and jco pays for jco.
 import { writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import * as cache from './component-cache.mjs';
 
 const me = 'scarlet-wasi-component';
 const [componentPath, argv0, ...args] = process.argv.slice(2);
@@ -64,17 +68,23 @@ if (!preamble.every((byte, i) => bytes[i] === byte)) {
   fail(126, 'not a WebAssembly component (a core module runs under a core WASI runtime)');
 }
 
-const { transpileBytes } = await load('@bytecodealliance/jco-transpile');
-const { WASIShim } = await load('@bytecodealliance/preview2-shim/instantiation');
-
-let files;
-try {
-  // "instantiation" mode: the glue exports instantiate(getCoreModule,
-  // imports) and imports nothing itself, so it can be loaded from memory.
-  ({ files } = await transpileBytes(bytes, { name: 'component', instantiation: { tag: 'async' } }));
-} catch (e) {
-  fail(126, `not a valid WebAssembly component (${e.message ?? e})`);
+const componentHash = cache.sha256(bytes);
+const runtime = cache.runtimeIdentity(join(here, 'node_modules'));
+const dir = cache.cacheDir();
+const entry = dir && cache.entryName(componentHash, runtime);
+let files = dir ? await cache.lookup(dir, entry, componentHash, runtime) : null;
+if (files === null) {
+  const { transpileBytes } = await load('@bytecodealliance/jco-transpile');
+  try {
+    // "instantiation" mode: the glue exports instantiate(getCoreModule,
+    // imports) and imports nothing itself, so it can be loaded from memory.
+    ({ files } = await transpileBytes(bytes, { name: 'component', instantiation: { tag: 'async' } }));
+  } catch (e) {
+    fail(126, `not a valid WebAssembly component (${e.message ?? e})`);
+  }
+  if (dir) await cache.store(dir, entry, componentHash, runtime, resolve(componentPath), files);
 }
+const { WASIShim } = await load('@bytecodealliance/preview2-shim/instantiation');
 
 const glue = Buffer.from(files['component.js']).toString('base64');
 const { instantiate } = await import(`data:text/javascript;base64,${glue}`);

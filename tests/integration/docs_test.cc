@@ -14,7 +14,7 @@ using namespace scarlet::test;
 
 namespace {
 
-const std::vector<std::string> kCommands = {"explain", "check-config", "status", "reload", "daemon", "sandbox"};
+const std::vector<std::string> kCommands = {"explain", "check-config", "status", "reload", "daemon", "sandbox", "cache"};
 
 std::set<std::string> options_in_help(const std::string& help) {
   std::set<std::string> out;
@@ -89,13 +89,16 @@ TEST_CASE("docs: --help and the man page list the same exit codes", "[docs]") {
 }
 
 TEST_CASE("docs: bash completes subcommands, options and files", "[docs]") {
-  CHECK(complete("scarlet-dispatch ") == std::set<std::string>{"explain", "check-config", "status", "reload", "daemon", "sandbox"});
+  CHECK(complete("scarlet-dispatch ") ==
+        std::set<std::string>{"explain", "check-config", "status", "reload", "daemon", "sandbox", "cache"});
   CHECK(complete("scarlet-dispatch ch") == std::set<std::string>{"check-config"});
   CHECK(complete("scarlet-dispatch --re") == std::set<std::string>{"--registry"});
   CHECK(complete("scarlet-dispatch status --") == std::set<std::string>{"--json", "--help"});
   CHECK(complete("scarlet-dispatch daemon --log-level d") == std::set<std::string>{"debug"});
   CHECK(complete("scarlet-dispatch daemon --remove").count("--remove-entries") == 1);
   CHECK(complete("scarlet-dispatch explain --j") == std::set<std::string>{"--json"});
+  CHECK(complete("scarlet-dispatch cache ") == std::set<std::string>{"--json", "--user", "drop", "--help"});
+  CHECK(complete("scarlet-dispatch cache drop ") == std::set<std::string>{"wine", "components", "all", "--help"});
   // Every daemon option --help shows is offered.
   auto offered = complete("scarlet-dispatch daemon --");
   for (const auto& o : options_in_help(run({kCli, "daemon", "--help"}).out)) CHECK(offered.count(o) == 1);

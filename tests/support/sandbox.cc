@@ -9,9 +9,13 @@ namespace scarlet::test {
 RunResult in_sandbox(const std::string& cli, const std::string& registry, const std::string& script,
                      const std::string& input, const std::vector<std::string>& env) {
   TempDir scratch;
+  scratch.write(".cache/.keep", "");
   std::vector<std::string> full_env = env;
   full_env.push_back("CLI=" + cli);
   full_env.push_back("T=" + scratch.path());
+  // Runtime caches (Wine's prefix index, transpiled components) go to the
+  // scratch directory, never the real home of whoever runs the tests.
+  full_env.push_back("XDG_CACHE_HOME=" + scratch.path() + "/.cache");
   return run({cli, "--registry", registry, "sandbox", "--", "/bin/sh", "-c", script}, input, full_env);
 }
 

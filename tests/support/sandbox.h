@@ -11,7 +11,7 @@ namespace scarlet::test {
 
 // Runs `script` with /bin/sh -c inside a sandbox using `registry`. The
 // script sees $EXAMPLES, $CLI (scarlet-dispatch) and $T (a scratch
-// directory) plus `env`.
+// directory) plus `env`; XDG_CACHE_HOME is $T/.cache unless `env` says.
 RunResult in_sandbox(const std::string& cli, const std::string& registry, const std::string& script,
                      const std::string& input = "", const std::vector<std::string>& env = {});
 
