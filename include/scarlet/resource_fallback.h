@@ -22,8 +22,9 @@ namespace scarlet {
 // program; a privileged user is not held to it). A CPU share or quota has no
 // rlimit equivalent (RLIMIT_CPU is total seconds, not a rate): not applied.
 std::vector<Limit> rlimit_fallback(const ResourceControl& rc, std::uint64_t tasks_now);
-// `limits` with each fallback limit tightened in (never raising one).
-std::vector<Limit> with_fallback(std::vector<Limit> limits, const std::vector<Limit>& fallback);
+// `limits` with each of `tighter` tightened in: per resource the lower value
+// wins (a fallback never raises a limit; the dispatcher joins a chain's so).
+std::vector<Limit> tightened_limits(std::vector<Limit> limits, const std::vector<Limit>& tighter);
 // The settings rlimits cannot express, by registry name ("cpu_quota", …).
 std::vector<std::string> not_by_rlimits(const ResourceControl& rc);
 

@@ -8,6 +8,7 @@
 
 #include "scarlet/arg_template.h"
 #include "scarlet/modules.h"
+#include "scarlet/resource_fallback.h"
 #include "scarlet/runtime_version.h"
 #include "scarlet/selection.h"
 #include "scarlet/unique_fd.h"
@@ -30,13 +31,6 @@ void set_env(std::vector<EnvVar>& env, const EnvVar& v) {
   auto same = std::find_if(env.begin(), env.end(), [&](const EnvVar& e) { return e.name == v.name; });
   if (same != env.end()) same->value = v.value;
   else env.push_back(v);
-}
-
-// The tighter of two limits on the same resource wins.
-void tighten(std::vector<Limit>& limits, const Limit& l) {
-  auto same = std::find_if(limits.begin(), limits.end(), [&](const Limit& x) { return x.resource == l.resource; });
-  if (same == limits.end()) limits.push_back(l);
-  else if (l.value < same->value) *same = l;
 }
 
 // The version a candidate needs of its runtime for this program, if it
@@ -376,7 +370,7 @@ Decision Dispatcher::decide(const FileView& file, const Invocation& inv) const {
       std::erase_if(limits, [&](const Limit& x) { return x.resource == l.resource; });
       limits.push_back(l);
     }
-    for (const auto& l : limits) tighten(plan.limits, l);
+    plan.limits = tightened_limits(std::move(plan.limits), limits);
     if (auto policy = link_policy(*choice->format, rt, link)) plan.confinement.push_back(std::move(*policy));
     plan.resources = stricter(plan.resources, overridden(choice->format->resources, rt.resources));
 

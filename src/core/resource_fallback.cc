@@ -23,8 +23,8 @@ std::vector<Limit> rlimit_fallback(const ResourceControl& rc, std::uint64_t task
   return out;
 }
 
-std::vector<Limit> with_fallback(std::vector<Limit> limits, const std::vector<Limit>& fallback) {
-  for (const auto& l : fallback) {
+std::vector<Limit> tightened_limits(std::vector<Limit> limits, const std::vector<Limit>& tighter) {
+  for (const auto& l : tighter) {
     auto same = std::find_if(limits.begin(), limits.end(), [&](const Limit& x) { return x.resource == l.resource; });
     if (same == limits.end()) limits.push_back(l);
     else if (l.value < same->value) *same = l;

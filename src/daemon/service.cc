@@ -347,7 +347,7 @@ Answer Service::with_resources(const Peer& peer, const wire::DecideRequest& req,
   if (placed.cpu) rest.cpu_quota.reset(), rest.cpu_weight.reset();
   std::vector<Limit> fallback = rest.any() ? rlimit_fallback(rest, rest.tasks ? tasks_of_user(peer.uid) : 0) : std::vector<Limit>{};
   wire::DecideReply reply = wire::to_reply(d);
-  reply.limits = with_fallback(reply.limits, fallback);
+  reply.limits = tightened_limits(reply.limits, fallback);
   std::string said;
   for (const auto& l : fallback) said += (said.empty() ? "" : ", ") + l.name + "=" + std::to_string(l.value);
   std::string unapplied;

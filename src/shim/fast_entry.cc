@@ -204,6 +204,27 @@ struct OwnedFd {
   }
 };
 
+// The one line and exit status of shim.cc for a confined runtime that did
+// not start (with the errno's number: no strerror before the C library).
+[[noreturn]] void refuse_confined(const char* exec_path, long error) noexcept {
+  char line[512];  // a longer path is cut short
+  std::size_t n = 0;
+  auto put = [&](const char* text) {
+    for (std::size_t i = 0; text[i] && n + 1 < sizeof line; ++i) line[n++] = text[i];
+  };
+  char number[24];
+  std::size_t digits = 0;
+  for (unsigned long v = static_cast<unsigned long>(error); digits == 0 || v; v /= 10) number[digits++] = static_cast<char>('0' + v % 10);
+  put("scarlet: cannot run ");
+  put(exec_path);
+  put(" (errno ");
+  while (digits && n + 1 < sizeof line) line[n++] = number[--digits];
+  put(") under its confinement\n");
+  sys::call(SYS_write, 2, sys::ptr(line), n);
+  sys::call(SYS_exit_group, error == ENOENT ? 127 : 126);
+  __builtin_unreachable();
+}
+
 // The common case, to its execve; returns whenever the full shim must take over.
 void run(long* sp) noexcept {
   const Start s = read_start(sp);
@@ -269,8 +290,12 @@ void run(long* sp) noexcept {
     if (!confine::apply(plan.layers, plan.layerc, where, confine::landlock_abi(), why)) return;
   }
   if (plan.uses_binary_fd) sys::call(SYS_fcntl, fd, F_SETFD, 0);  // the runtime opens /dev/fd/N
-  if (sys::call(SYS_execve, sys::ptr(plan.exec_path), sys::ptr(argv), sys::ptr(env)) == -ENOENT && runtime.fd >= 0)
-    sys::call(SYS_execveat, runtime.fd, sys::ptr(""), sys::ptr(argv), sys::ptr(env), AT_EMPTY_PATH);
+  long error = sys::call(SYS_execve, sys::ptr(plan.exec_path), sys::ptr(argv), sys::ptr(env));
+  if (error == -ENOENT && runtime.fd >= 0)
+    error = sys::call(SYS_execveat, runtime.fd, sys::ptr(""), sys::ptr(argv), sys::ptr(env), AT_EMPTY_PATH);
+  // Confined already: the full shim would decide again, and run the next
+  // runtime, under this plan's policy (shim.cc does not fall back either).
+  if (plan.layerc > 0) refuse_confined(plan.exec_path, -error);
   // The runtime did not start (gone since the daemon decided, say): the full
   // shim asks again and decides here if need be.
   sys::call(SYS_fcntl, fd, F_SETFD, FD_CLOEXEC);

@@ -81,7 +81,7 @@ wire::DecideReply decide_here(const KernelArgs& k, int fd, const std::vector<Ski
   // No daemon, so no systemd scope: what rlimits can say stands in
   // (resource_fallback.h; explain says so too).
   if (d.status.ok() && d.plan.resources.any())
-    reply_here.limits = with_fallback(reply_here.limits, rlimit_fallback(d.plan.resources, tasks_of_user(::getuid())));
+    reply_here.limits = tightened_limits(reply_here.limits, rlimit_fallback(d.plan.resources, tasks_of_user(::getuid())));
   // Said so, because what is missing is missing here, not on the host.
   if (builtin && reply_here.exit_code != 0)
     reply_here.message += " in this root (no daemon or registry of scarlet-dispatch is reachable from it)";
@@ -347,8 +347,12 @@ int run(int argc, char** argv, char** envp, bool daemon_silent) {
     // removed it), corrupt, or its loader missing. Decide once more here
     // without it, so the next candidate that can run the program does.
     const int error = errno;
-    const std::string cannot = "cannot run " + reply.exec_path + ": " + std::strerror(error);
-    if (runtime_did_not_start(error) && attempt < kMaxFallbacks) {
+    // A confined plan has confined this process already: deciding again here
+    // would read the registry, and run the next runtime, under the first
+    // one's policy (and the policy itself may be what refused the exec).
+    const bool confined = !reply.confinement.empty();
+    const std::string cannot = "cannot run " + reply.exec_path + ": " + std::strerror(error) + (confined ? " (under its confinement)" : "");
+    if (runtime_did_not_start(error) && !confined && attempt < kMaxFallbacks) {
       failed.push_back({reply.exec_path, std::strerror(error)});
       reply = decide_here(*k, fd.get(), failed);
       runtime.reset();

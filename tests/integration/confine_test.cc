@@ -215,3 +215,27 @@ echo '=== unprivileged'; setpriv --reuid 1000 --regid 1000 --clear-groups $T/pro
     CHECK(s["unprivileged"] == "read: ok topsecret\nrc=0\n");
   }
 }
+
+TEST_CASE("confine: a confined runtime that does not start is refused, never a fallback under its policy", "[confine][fallback]") {
+  // The shim has confined itself by then: deciding again would read the
+  // registry, and run the next candidate, under the first one's policy.
+  TempDir dir;
+  ::chmod(dir.path().c_str(), 0755);
+  const std::string d = dir.path();
+  dir.write("bin/corrupt", "\x7f" "ELF garbage, not a program\n", 0755);
+  dir.write("bin/second", "#!/bin/sh\necho second ran\n", 0755);
+  RegistryCopy reg(kRegistry, R"({"version": 1, "rules": [{"name": "cf", "magic": "SCARLETC"}],
+    "formats": {"rule:cf": {"confine": {"network": "none"},
+                            "runtimes": [{"path": ")" + d + R"(/bin/corrupt", "abi": "native"}, {"path": ")" + d + R"(/bin/second"}]}}})");
+  RunResult r = in_sandbox(kCli, reg.path, R"SH(
+cd $T; printf SCARLETC > prog; chmod +x prog
+echo '=== daemon'; ./prog 2>&1; echo "rc=$?"
+pid=$($CLI status --json | sed -n 's/^  "pid": \([0-9]*\),$/\1/p'); kill $pid
+for i in $(seq 50); do [ -d /proc/$pid ] || break; sleep 0.1; done
+echo '=== alone'; ./prog 2>&1; echo "rc=$?"
+)SH", "", {"D=" + d});
+  auto s = sections(r.out);
+  INFO(r.out << r.err);
+  CHECK(s["daemon"] == "scarlet: cannot run " + d + "/bin/corrupt (errno 8) under its confinement\nrc=126\n");
+  CHECK(s["alone"] == "scarlet: ./prog: cannot run " + d + "/bin/corrupt: Exec format error (under its confinement)\nrc=126\n");
+}

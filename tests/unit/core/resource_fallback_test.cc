@@ -17,9 +17,9 @@ TEST_CASE("resource fallback: memory is address space, tasks are the user's task
 
 TEST_CASE("resource fallback: tightens the plan's limits, never raising one", "[resources]") {
   std::vector<Limit> plan = {{"as", RLIMIT_AS, 100}, {"nofile", RLIMIT_NOFILE, 10}};
-  CHECK(with_fallback(plan, {{"as", RLIMIT_AS, 200}, {"nproc", RLIMIT_NPROC, 5}}) ==
+  CHECK(tightened_limits(plan, {{"as", RLIMIT_AS, 200}, {"nproc", RLIMIT_NPROC, 5}}) ==
         std::vector<Limit>{{"as", RLIMIT_AS, 100}, {"nofile", RLIMIT_NOFILE, 10}, {"nproc", RLIMIT_NPROC, 5}});
-  CHECK(with_fallback(plan, {{"as", RLIMIT_AS, 50}})[0].value == 50);
+  CHECK(tightened_limits(plan, {{"as", RLIMIT_AS, 50}})[0].value == 50);
 }
 
 TEST_CASE("resource fallback: counts the caller's own tasks, threads included", "[resources]") {
