@@ -121,6 +121,7 @@ echo '=== 64 run'; ./hello64.exe a 2>/dev/null; echo "rc=$?"
 echo '=== 32 explain'; $CLI explain --json ./hello32.exe 2>/dev/null | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["chain"][0]["conditions"]))'
 echo '=== 32 run'; ./hello32.exe a; echo "rc=$?"
 /usr/lib/wine/wineserver -k 2>/dev/null; /usr/lib/wine/wineserver -w
+n=$(cat $WINEPREFIX/wineserver 2>/dev/null); case $n in wine-?*) rm -rf "/tmp/$n" ;; esac  # left by Debian's Wine
 )SH", "", {"EXAMPLES=" + kExamples});
   auto s = sections(r.out);
   INFO(r.out);

@@ -23,7 +23,9 @@ RunResult with_wine(const std::string& script, const std::vector<std::string>& e
   env.insert(env.end(), extra_env.begin(), extra_env.end());
   return in_sandbox(kCli, kRegistry,
                     "unset DISPLAY WAYLAND_DISPLAY; export HOME=$T WINEPREFIX=$T/wine\n" + script +
-                        "\n/usr/lib/wine/wineserver -k 2>/dev/null; /usr/lib/wine/wineserver -w\n",
+                        "\n/usr/lib/wine/wineserver -k 2>/dev/null; /usr/lib/wine/wineserver -w\n"
+                        // Debian's Wine leaves its /tmp/wine-XXXXXX directory behind.
+                        "n=$(cat $WINEPREFIX/wineserver 2>/dev/null); case $n in wine-?*) rm -rf \"/tmp/$n\" ;; esac\n",
                     "", env);
 }
 
