@@ -424,6 +424,7 @@ bool apply(const Layer* layers, std::uint32_t count, const Context& context, int
       why = {"landlock", rc};
       return false;
     }
+    if (rc != 0 && !why.step) why = {"landlock", rc};  // best effort: said, not refused
   }
   sock_filter filter[kMaxFilter];
   const std::uint32_t n = build_filter(presets, filter, kMaxFilter);
@@ -436,6 +437,7 @@ bool apply(const Layer* layers, std::uint32_t count, const Context& context, int
       why = {"seccomp", rc};
       return false;
     }
+    if (rc != 0 && !why.step) why = {"seccomp", rc};
   }
   return true;
 }

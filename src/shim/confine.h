@@ -66,7 +66,8 @@ struct Failure {
 
 // Applies `layers` in order. True when every layer marked required was
 // enforced whole (missing() is 0 for it and no step failed); a layer not
-// required is applied as far as it can be. On false `why` says what failed.
+// required is applied as far as it can be. On false `why` says what failed;
+// on true, the first step that failed of a layer not required, if any.
 bool apply(const Layer* layers, std::uint32_t count, const Context& context, int abi, Failure& why) noexcept;
 
 // The seccomp filter for `presets`, as BPF instructions (struct

@@ -216,6 +216,15 @@ std::string passwd_home(unsigned uid) {
   return "";
 }
 
+// What is never silent but must keep the program's own output clean: the
+// system log always hears of it, stderr only when SCARLET_DEBUG is set.
+void log_notice(const KernelArgs& k, const std::string& what) {
+  ::openlog("scarlet-shim", LOG_PID, LOG_USER);
+  ::syslog(LOG_NOTICE, "%s: %s", printable(k.path).c_str(), printable(what).c_str());
+  ::closelog();
+  if (const char* debug = std::getenv("SCARLET_DEBUG"); debug && *debug) say(k.path, what, 0);
+}
+
 // Applies the plan's confinement (confine.h) with the code the fast path
 // uses; 0, or the exit code of a refusal it has said.
 int confine_plan(const wire::DecideReply& plan, const KernelArgs& k, int fd, int runtime) {
@@ -242,7 +251,17 @@ int confine_plan(const wire::DecideReply& plan, const KernelArgs& k, int fd, int
   confine::Context where{k.path.c_str(), home.empty() ? nullptr : home.c_str(), fd, runtime};
   const int abi = confine::landlock_abi();
   confine::Failure why;
-  if (confine::apply(layers.data(), static_cast<std::uint32_t>(layers.size()), where, abi, why)) return 0;
+  if (confine::apply(layers.data(), static_cast<std::uint32_t>(layers.size()), where, abi, why)) {
+    // Not required, so it runs; what this kernel left out is never silent
+    // (the daemon logs it when it decides; here the shim may be alone).
+    std::string left_out;
+    for (const auto& c : plan.confinement)
+      for (const auto& u : unenforceable(c, abi)) left_out += (left_out.empty() ? "" : ", ") + u;
+    if (why.step)
+      left_out += (left_out.empty() ? "" : ", ") + std::string(why.step) + " (" + std::strerror(static_cast<int>(-why.error)) + ")";
+    if (!left_out.empty()) log_notice(k, plan.format + " program confined, but not enforced here: " + left_out);
+    return 0;
+  }
   std::string what;
   for (const auto& c : plan.confinement)
     if (c.required)
@@ -282,15 +301,11 @@ bool runtime_did_not_start(int error) {
   }
 }
 
-// A fallback is never silent, but the program's own output stays clean: the
-// system log always hears of it, stderr only when SCARLET_DEBUG is set.
+// A fallback is never silent (log_notice).
 void tell_fallback(const KernelArgs& k, const SkippedRuntime& failed, const wire::DecideReply& next) {
   const std::string what = failed.path + " did not start (" + failed.reason + "); " +
                            (next.exit_code == 0 ? "falling back to " + next.exec_path : "no other runtime: " + next.message);
-  ::openlog("scarlet-shim", LOG_PID, LOG_USER);
-  ::syslog(LOG_NOTICE, "%s: %s", printable(k.path).c_str(), printable(what).c_str());
-  ::closelog();
-  if (const char* debug = std::getenv("SCARLET_DEBUG"); debug && *debug) say(k.path, what, 0);
+  log_notice(k, what);
 }
 
 }  // namespace
