@@ -227,8 +227,10 @@ int believes_default_listener(bool listener_is_init) {
   if (outer == 0) {
     if (::unshare(CLONE_NEWNET | CLONE_NEWNS | (listener_is_init ? CLONE_NEWPID : 0)) != 0) ::_exit(10);
     if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) ::_exit(11);
-    ::mkdir(kDefaultRunDir, 0755);
-    if (::mount("tmpfs", kDefaultRunDir, "tmpfs", 0, nullptr) != 0) ::_exit(12);
+    // A tmpfs over the run directory's parent (/run), never a directory made on the host.
+    const std::string parent = std::string(kDefaultRunDir).substr(0, std::string(kDefaultRunDir).rfind('/'));
+    if (::mount("tmpfs", parent.empty() ? "/" : parent.c_str(), "tmpfs", 0, nullptr) != 0) ::_exit(12);
+    if (::mkdir(kDefaultRunDir, 0755) != 0) ::_exit(16);
     // With CLONE_NEWPID the next child is pid 1 of the new namespace.
     pid_t listener = ::fork();
     if (listener == 0) {
