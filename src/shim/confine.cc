@@ -232,82 +232,124 @@ constexpr std::uint32_t kAuditArch = AUDIT_ARCH_AARCH64;
 constexpr std::uint32_t kAuditArch = 0;  // no filter is built
 #endif
 
-// A filter being built: every check jumps forward to one of the shared
-// returns at its end, and consecutive numbers are one range. Length is what
-// costs: the kernel JIT-compiles a filter when it is set, about 2 µs per
-// instruction (plus 14) on the machines measured (docs/benchmarks.md).
-struct Filter {
-  sock_filter* out;
-  std::uint32_t cap;
-  std::uint32_t returns_at;  // index of the first shared return (kAllow)
+// What the filter does with one system call number.
+enum Action : std::uint8_t { kAllow, kEperm, kEnosys, kEafnosupport, kSocket /* look at the domain */ };
+
+// The number line cut into segments, each from `start` up to the next's
+// start, each with one action: what the presets' tables say, sorted.
+struct Segments {
+  static constexpr std::uint32_t kCap = 160;
+  std::uint32_t start[kCap];
+  Action action[kCap];
   std::uint32_t n = 0;
   bool ok = true;
-  enum Return : std::uint32_t { kAllow, kEperm, kEnosys, kEafnosupport, kReturns };
-  void put(std::uint16_t code, std::uint32_t k, std::uint8_t jt = 0, std::uint8_t jf = 0) noexcept {
-    if (n == cap) {
+
+  void deny(const long* list, std::uint32_t count, Action a) noexcept {
+    for (std::uint32_t i = 0; i < count; ++i) add(static_cast<std::uint32_t>(list[i]), a);
+  }
+  // Inserts [nr, nr + 1) with action `a`, keeping segments sorted and merged.
+  void add(std::uint32_t nr, Action a) noexcept {
+    if (n == 0) start[0] = 0, action[0] = kAllow, n = 1;
+    std::uint32_t i = n - 1;
+    while (start[i] > nr) --i;  // the segment holding nr
+    if (action[i] != kAllow) return;  // already denied: the first table's word stands
+    // Split [start[i], end) into [start[i], nr) allow, [nr, nr+1) a, [nr+1, end) allow.
+    const bool at_end = i + 1 == n;
+    const std::uint32_t end = at_end ? 0 : start[i + 1];
+    const bool before = start[i] < nr, after = at_end ? nr != 0xffffffffU : end > nr + 1;
+    const std::uint32_t grow = (before ? 1 : 0) + (after ? 1 : 0);
+    if (n + grow > kCap) {
+      ok = false;
+      return;
+    }
+    for (std::uint32_t k = n; k-- > i + 1;) start[k + grow] = start[k], action[k + grow] = action[k];
+    n += grow;
+    std::uint32_t at = i;
+    if (before) ++at;
+    start[at] = nr, action[at] = a;
+    if (after) start[at + 1] = nr + 1, action[at + 1] = kAllow;
+    merge();
+  }
+  // Every number from `nr` up gets action `a` (nr above every other).
+  void from(std::uint32_t nr, Action a) noexcept {
+    if (n == 0 || start[n - 1] >= nr || n == kCap) {
+      ok = false;
+      return;
+    }
+    start[n] = nr, action[n] = a, ++n;
+    merge();
+  }
+  // Neighbours with one action become one segment.
+  void merge() noexcept {
+    std::uint32_t out = 1;
+    for (std::uint32_t k = 1; k < n; ++k) {
+      if (action[k] == action[out - 1]) continue;
+      start[out] = start[k], action[out] = action[k], ++out;
+    }
+    n = out;
+  }
+};
+
+// The filter being written. The segments become a binary search on the
+// number (a JGE per cut, the leaves jumping to shared returns at the end),
+// so a call passes a few checks, not one per denied call. That depth is
+// what costs when the filter is set: the kernel's action cache runs the
+// filter once for every system call number of both ABIs, to find those it
+// may allow without running it again (docs/benchmarks.md: a linear list of
+// 40 checks cost about 40 µs more to set than the same checks that the
+// cache's emulation does not reach).
+struct Writer {
+  sock_filter* out;
+  std::uint32_t cap;
+  std::uint32_t target[kSocket + 1];  // where each action's instructions start
+  std::uint32_t n = 0;
+  bool ok = true;
+
+  void put(std::uint16_t code, std::uint32_t k, std::uint32_t jt = 0, std::uint32_t jf = 0) noexcept {
+    if (n == cap || jt > 255 || jf > 255) {
       ok = false;
       return;
     }
     out[n].code = code;
-    out[n].jt = jt;
-    out[n].jf = jf;
+    out[n].jt = static_cast<std::uint8_t>(jt);
+    out[n].jf = static_cast<std::uint8_t>(jf);
     out[n].k = k;
     ++n;
   }
-  // The offset of a jump from the next instruction to return `r`.
-  std::uint8_t to(Return r) noexcept {
-    const std::uint32_t d = returns_at + r - (n + 1);
-    if (d > 255) ok = false;
-    return static_cast<std::uint8_t>(d);
+  // The offset of a jump from the instruction being written (at n) to `a`.
+  std::uint32_t to(Action a) const noexcept { return target[a] - (n + 1); }
+  // Segments [l, r): a leaf is no instruction, a cut is one JGE followed by
+  // its lower half, then its upper half. The cut halves the numbers the
+  // kernel runs the filter for (below kNumbers), not the segments: the long
+  // runs of allowed calls end after a check or two.
+  void tree(const Segments& s, std::uint32_t l, std::uint32_t r) noexcept {
+    if (r - l < 2) return;
+    const std::uint32_t m = cut(s, l, r);
+    const bool low_leaf = m - l == 1, high_leaf = r - m == 1;
+    const std::uint32_t low_size = m - l - 1;
+    put(BPF_JMP | BPF_JGE | BPF_K, s.start[m], high_leaf ? to(s.action[m]) : low_size, low_leaf ? to(s.action[l]) : 0);
+    tree(s, l, m);
+    tree(s, m, r);
   }
-  // One instruction per single call, two per run of consecutive numbers.
-  template <std::size_t N>
-  void deny(const long (&list)[N], Return r) noexcept {
-    long sorted[N > 0 ? N : 1];
-    const std::uint32_t count = sort(list, sorted);
-    for (std::uint32_t i = 0; i < count;) {
-      std::uint32_t j = i;
-      while (j + 1 < count && sorted[j + 1] == sorted[j] + 1) ++j;
-      if (j == i) {
-        put(BPF_JMP | BPF_JEQ | BPF_K, static_cast<std::uint32_t>(sorted[i]), to(r), 0);
-      } else {
-        put(BPF_JMP | BPF_JGE | BPF_K, static_cast<std::uint32_t>(sorted[i]), 0, 1);  // below the run: on
-        put(BPF_JMP | BPF_JGT | BPF_K, static_cast<std::uint32_t>(sorted[j]), 0, to(r));
-      }
-      i = j + 1;
-    }
+  // System call numbers are below this on the architectures built for; the
+  // segments' weights count only these.
+  static constexpr std::uint32_t kNumbers = 512;
+  static std::uint32_t weight(const Segments& s, std::uint32_t i) noexcept {
+    const std::uint32_t from = s.start[i] < kNumbers ? s.start[i] : kNumbers;
+    const std::uint32_t to = i + 1 < s.n ? (s.start[i + 1] < kNumbers ? s.start[i + 1] : kNumbers) : kNumbers;
+    return to - from + 1;  // + 1: a segment of no such number still has its place
   }
-  // The instructions deny() emits for `list`.
-  template <std::size_t N>
-  static std::uint32_t cost(const long (&list)[N]) noexcept {
-    long sorted[N > 0 ? N : 1];
-    const std::uint32_t count = sort(list, sorted);
-    std::uint32_t n = 0;
-    for (std::uint32_t i = 0; i < count;) {
-      std::uint32_t j = i;
-      while (j + 1 < count && sorted[j + 1] == sorted[j] + 1) ++j;
-      n += j == i ? 1 : 2;
-      i = j + 1;
+  // The cut m in (l, r) that leaves the two sides' weights closest.
+  static std::uint32_t cut(const Segments& s, std::uint32_t l, std::uint32_t r) noexcept {
+    std::uint32_t total = 0;
+    for (std::uint32_t i = l; i < r; ++i) total += weight(s, i);
+    std::uint32_t best = l + 1, best_gap = ~0U, low = 0;
+    for (std::uint32_t m = l + 1; m < r; ++m) {
+      low += weight(s, m - 1);
+      const std::uint32_t high = total - low, gap = low > high ? low - high : high - low;
+      if (gap < best_gap) best = m, best_gap = gap;
     }
-    return n;
-  }
-  // `list` sorted into `out`, duplicates dropped; the count.
-  template <std::size_t N>
-  static std::uint32_t sort(const long (&list)[N], long* out) noexcept {
-    std::uint32_t count = 0;
-    for (long nr : list) {
-      std::uint32_t at = count;
-      bool dup = false;
-      for (std::uint32_t k = 0; k < count; ++k) dup = dup || out[k] == nr;
-      if (dup) continue;
-      while (at > 0 && out[at - 1] > nr) {
-        out[at] = out[at - 1];
-        --at;
-      }
-      out[at] = nr;
-      ++count;
-    }
-    return count;
+    return best;
   }
 };
 
@@ -364,37 +406,40 @@ bool resolve(const char* path, const Context& context, char* out, std::uint32_t 
 
 std::uint32_t build_filter(std::uint32_t presets, void* out, std::uint32_t cap) noexcept {
   if (kAuditArch == 0 || (presets & syscall_preset::all) == 0) return 0;
-  const bool admin = presets & syscall_preset::no_admin, ptrace = presets & syscall_preset::no_ptrace,
-             sockets = presets & syscall_preset::local_sockets_only;
-#if defined(__x86_64__)
-  constexpr std::uint32_t kHead = 4;  // the arch, its check, the number, the x32 check
-#else
-  constexpr std::uint32_t kHead = 3;  // the arch, its check, the number
-#endif
-  const std::uint32_t checks = kHead + (admin ? Filter::cost(kAdmin) : 0) + (ptrace ? Filter::cost(kPtrace) : 0) +
-                               (sockets ? Filter::cost(kIoUring) + 3 : 0);
-  Filter f{static_cast<sock_filter*>(out), cap, checks};
-  f.put(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch));
-  // Another ABI's numbers (x86's int 0x80) are not checked here, so not allowed.
-  f.put(BPF_JMP | BPF_JEQ | BPF_K, kAuditArch, 0, f.to(Filter::kEnosys));
-  f.put(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr));
-#if defined(__x86_64__)
-  f.put(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, f.to(Filter::kEnosys), 0);  // x32 numbers, likewise
-#endif
-  if (admin) f.deny(kAdmin, Filter::kEperm);
-  if (ptrace) f.deny(kPtrace, Filter::kEperm);
+  const bool sockets = presets & syscall_preset::local_sockets_only;
+  Segments s;
+  s.add(0, kAllow);
+  if (presets & syscall_preset::no_admin) s.deny(kAdmin, sizeof kAdmin / sizeof kAdmin[0], kEperm);
+  if (presets & syscall_preset::no_ptrace) s.deny(kPtrace, sizeof kPtrace / sizeof kPtrace[0], kEperm);
   if (sockets) {
-    f.deny(kIoUring, Filter::kEnosys);  // io_uring opens sockets without socket(2)
-    f.put(BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 0, f.to(Filter::kAllow));
-    f.put(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args));  // the domain (low half on little-endian)
-    f.put(BPF_JMP | BPF_JEQ | BPF_K, AF_UNIX, f.to(Filter::kAllow), f.to(Filter::kEafnosupport));
+    s.deny(kIoUring, sizeof kIoUring / sizeof kIoUring[0], kEnosys);  // io_uring opens sockets without socket(2)
+    s.add(SYS_socket, kSocket);
   }
-  if (f.n != checks) return 0;  // the count above is wrong: build nothing rather than a bad filter
-  f.put(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-  f.put(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
-  f.put(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
-  f.put(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EAFNOSUPPORT);
-  return f.ok ? f.n : 0;
+#if defined(__x86_64__)
+  s.from(0x40000000, kEnosys);  // x32's numbers: another ABI, likewise not allowed
+#endif
+  if (!s.ok || s.n < 2) return 0;
+  constexpr std::uint32_t kHead = 3;  // the arch, its check, the number
+  Writer w{static_cast<sock_filter*>(out), cap, {}};
+  const std::uint32_t socket_at = kHead + (s.n - 1);
+  const std::uint32_t returns_at = socket_at + (sockets ? 2 : 0);
+  w.target[kAllow] = returns_at, w.target[kEperm] = returns_at + 1, w.target[kEnosys] = returns_at + 2;
+  w.target[kEafnosupport] = returns_at + 3, w.target[kSocket] = socket_at;
+  w.put(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, arch));
+  // Another ABI's numbers (x86's int 0x80) are not checked here, so not allowed.
+  w.put(BPF_JMP | BPF_JEQ | BPF_K, kAuditArch, 0, w.to(kEnosys));
+  w.put(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr));
+  w.tree(s, 0, s.n);
+  if (w.n != socket_at) return 0;  // the layout above is wrong: build nothing rather than a bad filter
+  if (sockets) {
+    w.put(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args));  // the domain (low half on little-endian)
+    w.put(BPF_JMP | BPF_JEQ | BPF_K, AF_UNIX, w.to(kAllow), w.to(kEafnosupport));
+  }
+  w.put(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+  w.put(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
+  w.put(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+  w.put(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EAFNOSUPPORT);
+  return w.ok ? w.n : 0;
 }
 
 bool apply(const Layer* layers, std::uint32_t count, const Context& context, int abi, Failure& why) noexcept {
