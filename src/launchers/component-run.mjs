@@ -29,6 +29,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Script } from 'node:vm';
 
 import * as cache from './component-cache.mjs';
 
@@ -66,6 +67,26 @@ async function load(name, bundled) {
   }
 }
 
+// jco's glue (component.js) is an ES module whose only module syntax is the
+// `export` before its two top-level declarations, instantiate and _util, and
+// one import.meta.url, in the default getCoreModule that main() never leaves
+// it to use. Without them it runs as a script, which needs neither Node's ES
+// module loader nor a data: URL of itself (docs/benchmarks.md, section 7).
+// Glue of another shape (another jco) fails to compile as a script and is
+// imported as the module it is.
+async function glueInstantiate(glue) {
+  const body = glue.replace(/^export (function instantiate\b|const _util\b)/gm, '$1')
+                   .replaceAll('import.meta.url', 'undefined');
+  let script;
+  try {
+    script = new Script(`(function () { 'use strict';\n${body}\nreturn instantiate;\n})`, { filename: 'component.js' });
+  } catch {
+    cache.trace('the glue is not a script: imported as a module');
+    return (await import(`data:text/javascript;base64,${Buffer.from(glue).toString('base64')}`)).instantiate;
+  }
+  return script.runInThisContext()();
+}
+
 async function main() {
   let bytes;
   try {
@@ -99,8 +120,7 @@ async function main() {
   const { WASIShim } = await load('@bytecodealliance/preview2-shim/instantiation',
                                    () => import('@bytecodealliance/preview2-shim/instantiation'));
 
-  const glue = Buffer.from(files['component.js']).toString('base64');
-  const { instantiate } = await import(`data:text/javascript;base64,${glue}`);
+  const instantiate = await glueInstantiate(Buffer.from(files['component.js']).toString('utf8'));
 
   let cwd;
   try {
