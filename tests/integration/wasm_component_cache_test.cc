@@ -86,6 +86,27 @@ echo '=== whole again'; $hello 2>$T/err | head -n 1; trace <$T/err
   CHECK(s["whole again"] == "hello from wasm-component\ncache hit\n");
 }
 
+TEST_CASE("component cache: a hit runs the glue without Node's ES module loader; glue that is no script still runs", "[wasm][cache]") {
+  // Node's debug log (NODE_DEBUG=esm) shows its ES module loader at work.
+  // Glue of another shape (another jco: module syntax the launcher does not
+  // take out), its manifest made to match, is imported as a module instead.
+  RunResult r = with_components(R"SH(
+$hello 2>/dev/null >/dev/null; e=$(echo $T/cache/scarlet-dispatch/components/*)
+echo '=== hit'; NODE_DEBUG=esm $hello 2>$T/err | head -n 1; trace <$T/err; grep -q '^ESM' $T/err && echo esm
+printf '\nexport const other = 1;\n' >>$e/component.js
+node -e '
+const fs = require("fs"), entry = process.argv[1], glue = fs.readFileSync(entry + "/component.js");
+const m = JSON.parse(fs.readFileSync(entry + "/manifest.json"));
+m.files["component.js"] = { size: glue.length, sha256: require("crypto").createHash("sha256").update(glue).digest("hex") };
+fs.writeFileSync(entry + "/manifest.json", JSON.stringify(m));' $e
+echo '=== module glue'; NODE_DEBUG=esm $hello 2>$T/err | head -n 1; trace <$T/err; grep -q '^ESM' $T/err && echo esm
+)SH");
+  INFO(r.err);
+  auto s = sections(r.out);
+  CHECK(s["hit"] == "hello from wasm-component\ncache hit\n");
+  CHECK(s["module glue"] == "hello from wasm-component\ncache hit\nthe glue is not a script\nesm\n");
+}
+
 TEST_CASE("component cache: beyond its bound the least recently used entry goes", "[wasm][cache]") {
   // Each entry is about 160 KiB (mostly jco's glue): 0.25 MiB holds one.
   RunResult r = with_components(R"SH(

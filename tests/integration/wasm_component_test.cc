@@ -87,6 +87,26 @@ TEST_CASE("wasm component: a reader that goes away ends it quietly, as SIGPIPE e
   CHECK(r.out == "1\nrc=141\n0\n");
 }
 
+TEST_CASE("wasm component: a cached exec starts the WASI shim's worker thread on its first call, not always", "[wasm]") {
+  // Node's debug log (NODE_DEBUG=worker) says when a Worker is made. The
+  // sample writes to stdout alone unless it is given "-", when it copies
+  // stdin, which the shim reads through its worker (component-threads.mjs).
+  // The first exec fills the cache: jco's transpiler runs a shim of its own.
+  RegistryCopy reg(kRegistry, component_runtimes(kOnNode));
+  RunResult r = in_sandbox(kCli, reg.path,
+                           "cd $EXAMPLES/wasm; export XDG_CACHE_HOME=$T/cache; mkdir $T/cache\n"
+                           "./hello.component.wasm a >/dev/null 2>&1; export NODE_DEBUG=worker\n"
+                           "echo '=== stdout only'; ./hello.component.wasm a 2>$T/err | head -n 1; "
+                           "grep -c 'created Worker' $T/err\n"
+                           "echo '=== stdin'; echo in | ./hello.component.wasm - 2>$T/err | tail -n 1; "
+                           "grep -c 'created Worker' $T/err\n",
+                           "", {"EXAMPLES=" + kExamples});
+  INFO(r.err);
+  auto s = sections(r.out);
+  CHECK(s["stdout only"] == "hello from wasm-component\n0\n");
+  CHECK(s["stdin"] == "in\n1\n");
+}
+
 TEST_CASE("wasm component: the default registry runs the sample on a host without wasmtime", "[wasm]") {
   RunResult r = in_sandbox(kCli, kRegistry, "cd $EXAMPLES/wasm; ./hello.component.wasm a; echo \"rc=$?\"", "",
                            {"EXAMPLES=" + kExamples});
