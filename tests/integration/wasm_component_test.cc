@@ -77,6 +77,36 @@ TEST_CASE("wasm component: on Node it sees the current directory alone, as \".\"
   CHECK(s["below"] == "rc=0\n");
 }
 
+TEST_CASE("security: a WebAssembly component gets no network: TCP, UDP and name lookups are denied, as under wasmtime", "[wasm][security]") {
+  // tests/integration/wasm/network.component.wat connects to 127.0.0.1 on
+  // the port it is given, binds a UDP socket and looks up "localhost",
+  // saying what each call returned. A listener (Node, stopped by the script,
+  // by itself after 10 s at the latest; it takes 0.3 s after SIGTERM to accept
+  // what the kernel already has) says whether it was connected to.
+  // The shim's default is network on: then all of it succeeds.
+  RunResult r = on_node("network", R"SH(
+cd $T
+node -e '
+const server = require("node:net").createServer((s) => { accepted++; s.destroy(); });
+let accepted = 0;
+const stop = () => { console.log(`accepted=${accepted}`); process.exit(0); };
+server.listen(0, "127.0.0.1", () => require("node:fs").writeFileSync("port.tmp", String(server.address().port)));
+process.on("SIGTERM", () => setTimeout(stop, 300)); setTimeout(stop, 10000);' >listener.out &
+listener=$!
+for i in $(seq 100); do [ -s port.tmp ] && break; sleep 0.1; done
+echo '=== component'; ./network.wasm "$(cat port.tmp)"; echo "rc=$?"
+kill $listener; wait $listener
+echo '=== listener'; cat listener.out
+)SH");
+  INFO(r.err);
+  auto s = sections(r.out);
+  // A socket can be made, as under wasmtime; using it is what is denied.
+  CHECK(s["component"] ==
+        "create-tcp-socket: ok\nstart-connect: access-denied\nudp start-bind: access-denied\n"
+        "resolve-addresses: permanent-resolver-failure\nrc=0\n");
+  CHECK(s["listener"] == "accepted=0\n");
+}
+
 TEST_CASE("wasm component: a reader that goes away ends it quietly, as SIGPIPE ends a native program", "[wasm]") {
   RegistryCopy reg(kRegistry, component_runtimes(kOnNode));
   // A megabyte through "-" (stdin to stdout), of which head takes one byte.
