@@ -137,6 +137,46 @@ TEST_CASE("wasm component: a cached exec starts the WASI shim's worker thread on
   CHECK(s["stdin"] == "in\n1\n");
 }
 
+TEST_CASE("wasm component: a cached exec writes its output without making Node's stdout and stderr streams", "[wasm]") {
+  // The launcher writes a component's stdout and stderr with fs.writeSync
+  // (component-process.cjs); Node's process.stdout would be a net.Socket on
+  // a pipe, a SyncWriteStream on a file, and Node's require facade of
+  // node:process would make all three streams and load process.report.
+  // A probe given by NODE_OPTIONS lists which of those modules an exec loaded.
+  RegistryCopy reg(kRegistry, component_runtimes(kOnNode));
+  RunResult r = in_sandbox(kCli, reg.path, R"SH(
+cd $EXAMPLES/wasm; export XDG_CACHE_HOME=$T/cache; mkdir $T/cache
+./hello.component.wasm a >/dev/null 2>&1
+cat >$T/probe.js <<'EOF'
+process.on('exit', () => {
+  const streams = process.moduleLoadList.filter((m) =>
+    /^NativeModule (net|tty|internal\/fs\/sync_write_stream|internal\/process\/report)$/.test(m));
+  require('fs').writeFileSync(process.env.PROBE, streams.map((m) => `${m}\n`).join(''));
+});
+EOF
+export NODE_OPTIONS="--require $T/probe.js"
+echo '=== pipe'; PROBE=$T/pipe ./hello.component.wasm a 2>$T/err | tail -n 1; echo "rc=$?"; cat $T/pipe $T/err
+echo '=== file'; PROBE=$T/file ./hello.component.wasm a >$T/out 2>$T/err; echo "rc=$?"; tail -n 1 $T/out; cat $T/file $T/err
+)SH", "", {"EXAMPLES=" + kExamples});
+  INFO(r.err);
+  auto s = sections(r.out);
+  CHECK(s["pipe"] == "arg1=[a]\nrc=0\n");
+  CHECK(s["file"] == "rc=0\narg1=[a]\n");
+}
+
+TEST_CASE("wasm component: NODE_EXTRA_CA_CERTS is not read for a component, which has no network", "[wasm]") {
+  // Node reads (and parses) the certificates the variable names at every
+  // start, and says so on stderr, whatever --no-warnings, when it cannot.
+  // The launcher unsets it: its Node makes no TLS connection.
+  RegistryCopy reg(kRegistry, component_runtimes(kOnNode));
+  RunResult r = in_sandbox(kCli, reg.path,
+                           "cd $EXAMPLES/wasm; NODE_EXTRA_CA_CERTS=$T/none.pem ./hello.component.wasm a 2>$T/err | tail -n 1; "
+                           "echo \"rc=$?\"; cat $T/err\n",
+                           "", {"EXAMPLES=" + kExamples});
+  INFO(r.err);
+  CHECK(r.out == "arg1=[a]\nrc=0\n");
+}
+
 TEST_CASE("wasm component: the default registry runs the sample on a host without wasmtime", "[wasm]") {
   RunResult r = in_sandbox(kCli, kRegistry, "cd $EXAMPLES/wasm; ./hello.component.wasm a; echo \"rc=$?\"", "",
                            {"EXAMPLES=" + kExamples});
