@@ -33,6 +33,28 @@ RunResult on_node(const std::string& name, const std::string& script) {
                            "", {"SRC=" + kSourceDir, "BIN=" + kBinaryDir});
 }
 
+// A script that runs COMMAND PORT in $T, PORT that of a TCP listener on
+// 127.0.0.1 (Node's), then prints "=== component" (COMMAND's output and
+// status) and "=== listener" (how many connections it accepted). The
+// listener stops when the script stops it, taking 0.3 s to accept what the
+// kernel already holds, or by itself after 10 s.
+std::string with_listener(const std::string& command) {
+  return R"SH(
+cd $T
+node -e '
+const server = require("node:net").createServer((s) => { accepted++; s.destroy(); });
+let accepted = 0;
+const stop = () => { console.log(`accepted=${accepted}`); process.exit(0); };
+server.listen(0, "127.0.0.1", () => require("node:fs").writeFileSync("port.tmp", String(server.address().port)));
+process.on("SIGTERM", () => setTimeout(stop, 300)); setTimeout(stop, 10000);' >listener.out &
+listener=$!
+for i in $(seq 100); do [ -s port.tmp ] && break; sleep 0.1; done
+echo '=== component'; )SH" + command + R"SH( "$(cat port.tmp)"; echo "rc=$?"
+kill $listener; wait $listener
+echo '=== listener'; cat listener.out
+)SH";
+}
+
 }  // namespace
 
 TEST_CASE("wasm component: the sample runs on jco and Node with its output, arguments, stdin and argv[0]", "[wasm]") {
@@ -80,30 +102,28 @@ TEST_CASE("wasm component: on Node it sees the current directory alone, as \".\"
 TEST_CASE("security: a WebAssembly component gets no network: TCP, UDP and name lookups are denied, as under wasmtime", "[wasm][security]") {
   // tests/integration/wasm/network.component.wat connects to 127.0.0.1 on
   // the port it is given, binds a UDP socket and looks up "localhost",
-  // saying what each call returned. A listener (Node, stopped by the script,
-  // by itself after 10 s at the latest; it takes 0.3 s after SIGTERM to accept
-  // what the kernel already has) says whether it was connected to.
-  // The shim's default is network on: then all of it succeeds.
-  RunResult r = on_node("network", R"SH(
-cd $T
-node -e '
-const server = require("node:net").createServer((s) => { accepted++; s.destroy(); });
-let accepted = 0;
-const stop = () => { console.log(`accepted=${accepted}`); process.exit(0); };
-server.listen(0, "127.0.0.1", () => require("node:fs").writeFileSync("port.tmp", String(server.address().port)));
-process.on("SIGTERM", () => setTimeout(stop, 300)); setTimeout(stop, 10000);' >listener.out &
-listener=$!
-for i in $(seq 100); do [ -s port.tmp ] && break; sleep 0.1; done
-echo '=== component'; ./network.wasm "$(cat port.tmp)"; echo "rc=$?"
-kill $listener; wait $listener
-echo '=== listener'; cat listener.out
-)SH");
+  // saying what each call returned. The shim's default is network on: then
+  // all of it succeeds and the listener is connected to.
+  RunResult r = on_node("network", with_listener("./network.wasm"));
   INFO(r.err);
   auto s = sections(r.out);
   // A socket can be made, as under wasmtime; using it is what is denied.
   CHECK(s["component"] ==
         "create-tcp-socket: ok\nstart-connect: access-denied\nudp start-bind: access-denied\n"
         "resolve-addresses: permanent-resolver-failure\nrc=0\n");
+  CHECK(s["listener"] == "accepted=0\n");
+}
+
+TEST_CASE("security: a WebAssembly component's outgoing HTTP request is denied with HTTP-request-denied, not a crash", "[wasm][security]") {
+  // tests/integration/wasm/http.component.wat sends a GET to 127.0.0.1 on
+  // the port it is given through wasi:http's outgoing handler and says what
+  // handle returned. Network on (the shim's default), the request reaches
+  // the listener; the shim's own denial throws "access-denied", no case of
+  // wasi:http's error-code, and the launcher ended with a TypeError (134).
+  RunResult r = on_node("http", with_listener("./http.wasm"));
+  INFO(r.err);
+  auto s = sections(r.out);
+  CHECK(s["component"] == "handle: HTTP-request-denied\nrc=0\n");
   CHECK(s["listener"] == "accepted=0\n");
 }
 
