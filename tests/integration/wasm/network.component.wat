@@ -313,15 +313,17 @@
               (call $finish-connect (local.get $socket) (i32.const 0))
               (drop (call $report (i32.const 104) (i32.const 16) (i32.const 4)))))))
 
-      ;; UDP: create, bind to 127.0.0.1 on any port.
+      ;; UDP: create, bind to 127.0.0.1 on any port (a failed create is
+      ;; reported on the same line, its error-code at 4).
       (call $create-udp-socket (i32.const 0) (i32.const 0))
-      (if (i32.eqz (i32.load8_u (i32.const 0)))
-        (then
+      (if (i32.load8_u (i32.const 0))
+        (then (drop (call $report (i32.const 120) (i32.const 16) (i32.const 4))))
+        (else
           (call $start-bind (i32.load (i32.const 4)) (local.get $net)
             (i32.const 0) (i32.const 0) (i32.const 127) (i32.const 0) (i32.const 0) (i32.const 1)
             (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)
-            (i32.const 0))))
-      (drop (call $report (i32.const 120) (i32.const 16) (i32.const 1)))
+            (i32.const 0))
+          (drop (call $report (i32.const 120) (i32.const 16) (i32.const 1)))))
 
       ;; DNS: the name "localhost".
       (call $resolve-addresses (local.get $net) (i32.const 168) (i32.const 9) (i32.const 0))
