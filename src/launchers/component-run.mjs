@@ -3,10 +3,11 @@
 // Runs a WebAssembly component that exports wasi:cli/run (a WASI 0.2
 // command) on Node, as wasmtime would run it: same arguments, standard
 // streams and exit status (run's ok is 0, its error 1, wasi:cli/exit's code
-// as given), the current directory preopened as "." and nothing else, and no
-// environment: what a WebAssembly program sees is the same whichever runtime
-// runs it (docs/registry.md; wasmtime's --dir=. gives the same, and so does
-// the core module launcher, wasi-run.mjs, as the security review decided).
+// as given), the current directory preopened as "." and nothing else, no
+// environment and no network: what a WebAssembly program sees is the same
+// whichever runtime runs it (docs/registry.md; wasmtime's --dir=. gives the
+// same, and so does the core module launcher, wasi-run.mjs, which has no
+// sockets at all, as the security review decided).
 //
 // How: jco's transpiler (npm @bytecodealliance/jco-transpile) turns the
 // component into core modules plus JavaScript glue that lifts and lowers
@@ -128,13 +129,28 @@ async function main() {
   } catch {
     cwd = undefined;  // no usable current directory: no preopen at all
   }
+  // No network: wasmtime grants none unless asked (-S inherit-network), and
+  // the core launcher has no sockets at all. With enableNetwork false the
+  // shim's instance network denies TCP and UDP (bind, connect, listen,
+  // accept: access-denied; a socket can be made, as under wasmtime, but not
+  // used) and name lookups (permanent-resolver-failure).
   const shim = new WASIShim({
-    sandbox: { preopens: cwd === undefined ? {} : { '.': cwd }, env: {}, args: [argv0, ...args] },
+    sandbox: { preopens: cwd === undefined ? {} : { '.': cwd }, env: {}, args: [argv0, ...args], enableNetwork: false },
   });
+  const imports = shim.getImportObject();
+  // Its outgoing HTTP handler then throws "access-denied", which is no case
+  // of wasi:http's error-code (a variant: jco's glue lowers it by its tag),
+  // so the call would trap instead of returning an error. The component
+  // gets HTTP-request-denied.
+  imports['wasi:http/outgoing-handler'] = {
+    handle() {
+      throw { tag: 'HTTP-request-denied' };
+    },
+  };
 
   let instance;
   try {
-    instance = await instantiate((name) => WebAssembly.compile(files[name]), shim.getImportObject());
+    instance = await instantiate((name) => WebAssembly.compile(files[name]), imports);
   } catch (e) {
     fail(126, `cannot instantiate it with WASI 0.2 (${e.message ?? e})`);
   }

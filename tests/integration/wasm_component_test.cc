@@ -33,6 +33,28 @@ RunResult on_node(const std::string& name, const std::string& script) {
                            "", {"SRC=" + kSourceDir, "BIN=" + kBinaryDir});
 }
 
+// A script that runs COMMAND PORT in $T, PORT that of a TCP listener on
+// 127.0.0.1 (Node's), then prints "=== component" (COMMAND's output and
+// status) and "=== listener" (how many connections it accepted). The
+// listener stops when the script stops it, taking 0.3 s to accept what the
+// kernel already holds, or by itself after 10 s.
+std::string with_listener(const std::string& command) {
+  return R"SH(
+cd $T
+node -e '
+const server = require("node:net").createServer((s) => { accepted++; s.destroy(); });
+let accepted = 0;
+const stop = () => { console.log(`accepted=${accepted}`); process.exit(0); };
+server.listen(0, "127.0.0.1", () => require("node:fs").writeFileSync("port.tmp", String(server.address().port)));
+process.on("SIGTERM", () => setTimeout(stop, 300)); setTimeout(stop, 10000);' >listener.out &
+listener=$!
+for i in $(seq 100); do [ -s port.tmp ] && break; sleep 0.1; done
+echo '=== component'; )SH" + command + R"SH( "$(cat port.tmp)"; echo "rc=$?"
+kill $listener; wait $listener
+echo '=== listener'; cat listener.out
+)SH";
+}
+
 }  // namespace
 
 TEST_CASE("wasm component: the sample runs on jco and Node with its output, arguments, stdin and argv[0]", "[wasm]") {
@@ -77,6 +99,34 @@ TEST_CASE("wasm component: on Node it sees the current directory alone, as \".\"
   CHECK(s["below"] == "rc=0\n");
 }
 
+TEST_CASE("security: a WebAssembly component gets no network: TCP, UDP and name lookups are denied, as under wasmtime", "[wasm][security]") {
+  // tests/integration/wasm/network.component.wat connects to 127.0.0.1 on
+  // the port it is given, binds a UDP socket and looks up "localhost",
+  // saying what each call returned. The shim's default is network on: then
+  // all of it succeeds and the listener is connected to.
+  RunResult r = on_node("network", with_listener("./network.wasm"));
+  INFO(r.err);
+  auto s = sections(r.out);
+  // A socket can be made, as under wasmtime; using it is what is denied.
+  CHECK(s["component"] ==
+        "create-tcp-socket: ok\nstart-connect: access-denied\nudp start-bind: access-denied\n"
+        "resolve-addresses: permanent-resolver-failure\nrc=0\n");
+  CHECK(s["listener"] == "accepted=0\n");
+}
+
+TEST_CASE("security: a WebAssembly component's outgoing HTTP request is denied with HTTP-request-denied, not a crash", "[wasm][security]") {
+  // tests/integration/wasm/http.component.wat sends a GET to 127.0.0.1 on
+  // the port it is given through wasi:http's outgoing handler and says what
+  // handle returned. Network on (the shim's default), the request reaches
+  // the listener; the shim's own denial throws "access-denied", no case of
+  // wasi:http's error-code, and the launcher ended with a TypeError (134).
+  RunResult r = on_node("http", with_listener("./http.wasm"));
+  INFO(r.err);
+  auto s = sections(r.out);
+  CHECK(s["component"] == "handle: HTTP-request-denied\nrc=0\n");
+  CHECK(s["listener"] == "accepted=0\n");
+}
+
 TEST_CASE("wasm component: a reader that goes away ends it quietly, as SIGPIPE ends a native program", "[wasm]") {
   RegistryCopy reg(kRegistry, component_runtimes(kOnNode));
   // A megabyte through "-" (stdin to stdout), of which head takes one byte.
@@ -105,6 +155,46 @@ TEST_CASE("wasm component: a cached exec starts the WASI shim's worker thread on
   auto s = sections(r.out);
   CHECK(s["stdout only"] == "hello from wasm-component\n0\n");
   CHECK(s["stdin"] == "in\n1\n");
+}
+
+TEST_CASE("wasm component: a cached exec writes its output without making Node's stdout and stderr streams", "[wasm]") {
+  // The launcher writes a component's stdout and stderr with fs.writeSync
+  // (component-process.cjs); Node's process.stdout would be a net.Socket on
+  // a pipe, a SyncWriteStream on a file, and Node's require facade of
+  // node:process would make all three streams and load process.report.
+  // A probe given by NODE_OPTIONS lists which of those modules an exec loaded.
+  RegistryCopy reg(kRegistry, component_runtimes(kOnNode));
+  RunResult r = in_sandbox(kCli, reg.path, R"SH(
+cd $EXAMPLES/wasm; export XDG_CACHE_HOME=$T/cache; mkdir $T/cache
+./hello.component.wasm a >/dev/null 2>&1
+cat >$T/probe.js <<'EOF'
+process.on('exit', () => {
+  const streams = process.moduleLoadList.filter((m) =>
+    /^NativeModule (net|tty|internal\/fs\/sync_write_stream|internal\/process\/report)$/.test(m));
+  require('fs').writeFileSync(process.env.PROBE, streams.map((m) => `${m}\n`).join(''));
+});
+EOF
+export NODE_OPTIONS="--require $T/probe.js"
+echo '=== pipe'; PROBE=$T/pipe ./hello.component.wasm a 2>$T/err | tail -n 1; echo "rc=$?"; cat $T/pipe $T/err
+echo '=== file'; PROBE=$T/file ./hello.component.wasm a >$T/out 2>$T/err; echo "rc=$?"; tail -n 1 $T/out; cat $T/file $T/err
+)SH", "", {"EXAMPLES=" + kExamples});
+  INFO(r.err);
+  auto s = sections(r.out);
+  CHECK(s["pipe"] == "arg1=[a]\nrc=0\n");
+  CHECK(s["file"] == "rc=0\narg1=[a]\n");
+}
+
+TEST_CASE("wasm component: NODE_EXTRA_CA_CERTS is not read for a component, which has no network", "[wasm]") {
+  // Node reads (and parses) the certificates the variable names at every
+  // start, and says so on stderr, whatever --no-warnings, when it cannot.
+  // The launcher unsets it: its Node makes no TLS connection.
+  RegistryCopy reg(kRegistry, component_runtimes(kOnNode));
+  RunResult r = in_sandbox(kCli, reg.path,
+                           "cd $EXAMPLES/wasm; NODE_EXTRA_CA_CERTS=$T/none.pem ./hello.component.wasm a 2>$T/err | tail -n 1; "
+                           "echo \"rc=$?\"; cat $T/err\n",
+                           "", {"EXAMPLES=" + kExamples});
+  INFO(r.err);
+  CHECK(r.out == "arg1=[a]\nrc=0\n");
 }
 
 TEST_CASE("wasm component: the default registry runs the sample on a host without wasmtime", "[wasm]") {
