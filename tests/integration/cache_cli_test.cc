@@ -14,7 +14,7 @@
 
 using namespace scarlet::test;
 
-TEST_CASE("cache: each user lists and drops its own warm servers and components; root may act for a user",
+TEST_CASE("cache: each user lists and drops its own warm servers and components, and root may act for a user",
           "[cache][wine][wasm]") {
   UserCopy copy(kBinaryDir);
   RegistryCopy reg(copy.registry(), R"({"version": 1, "formats": {"wasm-component": {"runtimes": [{"path": "/usr/bin/node", "via": ")" +

@@ -185,7 +185,7 @@ umount -l $R/proc
   CHECK(s["own"] == "read: ok\n");
 }
 
-TEST_CASE("confine: a required policy that cannot be enforced refuses the program, 126; one not required lets it run", "[confine]") {
+TEST_CASE("confine: a required policy that cannot be enforced refuses the program (126), and one not required lets it run", "[confine]") {
   // An unprivileged uid without no_new_privs may not restrict itself
   // (Landlock needs one or the other): that stands for a kernel that
   // cannot enforce the policy. The program's directory holds the secret, so

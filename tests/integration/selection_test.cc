@@ -104,7 +104,7 @@ echo '=== explain'; $CLI explain ./prog | grep -E '^runtime|  chosen'
   CHECK(s["explain"] == "runtime for rule:fb: " + d + "/bin/corrupt (native)\n  chosen: first candidate that can run it\n");
 }
 
-TEST_CASE("selection: PE32 and PE32+ pick the Wine that can run each by \"when\"; PE32 without 32-bit Wine is one line",
+TEST_CASE("selection: PE32 and PE32+ pick the Wine that can run each by their when conditions, and PE32 without 32-bit Wine is one line",
           "[selection][wine]") {
   // One candidate list for both formats: the 32-bit loader for PE32, wine64 for PE32+.
   const std::string wines = R"([{"path": "/usr/lib/wine/wine", "when": {"pe": "PE32"}, "env": {"WINEDEBUG": "-all"}},
@@ -141,7 +141,7 @@ n=$(cat $WINEPREFIX/wineserver 2>/dev/null); case $n in wine-?*) rm -rf "/tmp/$n
                        "update; apt-get install wine32:i386)\nrc=127\n");
 }
 
-TEST_CASE("selection: a pin puts one JVM first for the jars of one directory; explain says which rule chose",
+TEST_CASE("selection: a pin puts one JVM first for the jars of one directory, and explain says which rule chose",
           "[selection][pins]") {
   TempDir games;
   ::chmod(games.path().c_str(), 0755);

@@ -86,7 +86,7 @@ echo '=== whole again'; $hello 2>$T/err | head -n 1; trace <$T/err
   CHECK(s["whole again"] == "hello from wasm-component\ncache hit\n");
 }
 
-TEST_CASE("component cache: a hit runs the glue without Node's ES module loader; glue that is no script still runs", "[wasm][cache]") {
+TEST_CASE("component cache: a hit runs the glue without Node's ES module loader, and glue that is no script still runs", "[wasm][cache]") {
   // Node's debug log (NODE_DEBUG=esm) shows its ES module loader at work.
   // Glue of another shape (another jco: module syntax the launcher does not
   // take out), its manifest made to match, is imported as a module instead.

@@ -86,7 +86,7 @@ TEST_CASE("dispatcher: placeholders for argv0, the executed fd and module values
   CHECK(d.plan.argv == std::vector<std::string>{f.dir.path() + "/java", "-cp", "/opt/app", "com.example.Hello", "x"});
 }
 
-TEST_CASE("dispatcher: the first installed and trusted runtime wins; the rest say why", "[dispatcher]") {
+TEST_CASE("dispatcher: the first installed and trusted runtime wins, and the rest say why", "[dispatcher]") {
   REQUIRE(::getuid() == 0);
   Fixture f;
   f.dir.write("writable", kScript, 0777);
@@ -428,7 +428,7 @@ TEST_CASE("dispatcher: \"loader_in\" holds for static programs and for a loader 
                                                  "/sysroot, but the program's /lib/ld-musl-aarch64.so.1 is in none"));
 }
 
-TEST_CASE("dispatcher: a pin puts its runtime first for the programs it names; explain says which rule chose", "[dispatcher][selection]") {
+TEST_CASE("dispatcher: a pin puts its runtime first for the programs it names, and explain says which rule chose", "[dispatcher][selection]") {
   Fixture f;
   f.dir.write("jvm/a/bin/java", kScript, 0755);
   f.dir.write("jvm/b/bin/java", kScript, 0755);
@@ -478,7 +478,7 @@ TEST_CASE("dispatcher: runtimes that failed to start are passed over for the nex
   CHECK_THAT(d.status.message(), Catch::Contains("second: did not start: No such file or directory"));
 }
 
-TEST_CASE("dispatcher: a discovery glob stands for each file it matches, in name order; none is not installed", "[dispatcher][selection]") {
+TEST_CASE("dispatcher: a discovery glob stands for each file it matches, in name order, and none is not installed", "[dispatcher][selection]") {
   Fixture f;
   f.dir.write("jvm/b/bin/java", kScript, 0755);
   f.dir.write("jvm/b/release", "JAVA_VERSION=\"25\"\n");
@@ -499,7 +499,7 @@ TEST_CASE("dispatcher: a discovery glob stands for each file it matches, in name
   CHECK(d.status.message() == "jar program, but no runtime is installed (tried java)");
 }
 
-TEST_CASE("dispatcher: a runtime listed twice is judged each time; only a glob's finds are not judged again", "[dispatcher][selection]") {
+TEST_CASE("dispatcher: a runtime listed twice is judged each time, and only a glob's finds are not judged again", "[dispatcher][selection]") {
   Fixture f;
   f.dir.write("rt", kScript, 0755);
   f.load(R"({"version": 1, "rules": [{"name": "bench", "magic": "SCARLETB"}],

@@ -4,7 +4,7 @@
 
 using namespace scarlet;
 
-TEST_CASE("match_spec: \\xHH escapes decode to bytes", "[match_spec]") {
+TEST_CASE("match_spec: hex escapes (backslash, x, two digits) decode to bytes", "[match_spec]") {
   CHECK(*decode_hex_escapes("\\x7fELF") == "\x7f" "ELF");
   CHECK(*decode_hex_escapes("a\\\\b") == "a\\b");
   CHECK(*decode_hex_escapes("\\x00\\xFF") == std::string("\0\xff", 2));

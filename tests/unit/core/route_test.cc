@@ -62,7 +62,7 @@ TEST_CASE("route: an untrusted or missing direct interpreter is not used", "[rou
   CHECK(chosen_first["rule:a"].reason.find("has no direct interpreter") != std::string::npos);
 }
 
-TEST_CASE("route: a confined format keeps the shim, which applies its policy; \"confine\": false does not", "[route][confine]") {
+TEST_CASE("route: a confined format keeps the shim, which applies its policy, and confine false does not", "[route][confine]") {
   auto r = routes(R"("rule:a": {"confine": {"network": "none"}, )" + kDirect + "}");
   CHECK(r["rule:a"].kind == Route::Kind::shim);
   CHECK(r["rule:a"].reason.find("it is confined") != std::string::npos);

@@ -48,7 +48,7 @@ TEST_CASE("selection: globs name paths as the shell does, '*' within one directo
   CHECK_FALSE(glob_names("/usr/bin/java", "/usr/bin/javac"));
 }
 
-TEST_CASE("selection: discovery lists what a glob matches, in name order; a plain path is itself", "[selection]") {
+TEST_CASE("selection: discovery lists what a glob matches, in name order, and a plain path is itself", "[selection]") {
   TempDir dir;
   dir.write("jvm/b/bin/java", "", 0755);
   dir.write("jvm/a/bin/java", "", 0755);
