@@ -241,15 +241,16 @@ struct Segments {
   static constexpr std::uint32_t kCap = 160;
   std::uint32_t start[kCap];
   Action action[kCap];
-  std::uint32_t n = 0;
+  std::uint32_t n = 0;  // begin() before anything else
   bool ok = true;
 
   void deny(const long* list, std::uint32_t count, Action a) noexcept {
     for (std::uint32_t i = 0; i < count; ++i) add(static_cast<std::uint32_t>(list[i]), a);
   }
+  // One segment: everything allowed.
+  void begin() noexcept { start[0] = 0, action[0] = kAllow, n = 1; }
   // Inserts [nr, nr + 1) with action `a`, keeping segments sorted and merged.
   void add(std::uint32_t nr, Action a) noexcept {
-    if (n == 0) start[0] = 0, action[0] = kAllow, n = 1;
     std::uint32_t i = n - 1;
     while (start[i] > nr) --i;  // the segment holding nr
     if (action[i] != kAllow) return;  // already denied: the first table's word stands
@@ -272,7 +273,7 @@ struct Segments {
   }
   // Every number from `nr` up gets action `a` (nr above every other).
   void from(std::uint32_t nr, Action a) noexcept {
-    if (n == 0 || start[n - 1] >= nr || n == kCap) {
+    if (start[n - 1] >= nr || n == kCap) {
       ok = false;
       return;
     }
@@ -408,7 +409,7 @@ std::uint32_t build_filter(std::uint32_t presets, void* out, std::uint32_t cap) 
   if (kAuditArch == 0 || (presets & syscall_preset::all) == 0) return 0;
   const bool sockets = presets & syscall_preset::local_sockets_only;
   Segments s;
-  s.add(0, kAllow);
+  s.begin();
   if (presets & syscall_preset::no_admin) s.deny(kAdmin, sizeof kAdmin / sizeof kAdmin[0], kEperm);
   if (presets & syscall_preset::no_ptrace) s.deny(kPtrace, sizeof kPtrace / sizeof kPtrace[0], kEperm);
   if (sockets) {
