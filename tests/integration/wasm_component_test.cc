@@ -197,6 +197,23 @@ TEST_CASE("wasm component: NODE_EXTRA_CA_CERTS is not read for a component, whic
   CHECK(r.out == "arg1=[a]\nrc=0\n");
 }
 
+TEST_CASE("wasm component: a launcher without jco or without its bundle says which, in one line, exit 127", "[wasm]") {
+  // A copy of the launcher in a directory of its own: first with nothing
+  // beside it, then with jco's packages but not component-run.cjs.
+  RunResult r = in_sandbox(kCli, kRegistry, R"SH(
+mkdir $T/l && cp $LIBEXEC/scarlet-wasi-component $T/l/ && cd $EXAMPLES/wasm
+echo '=== no jco'; $T/l/scarlet-wasi-component node hello.component.wasm x >$T/o 2>&1; rc=$?; sed "s|$T|T|g" $T/o; echo "rc=$rc"
+ln -s $LIBEXEC/node_modules $T/l/node_modules
+echo '=== no bundle'; $T/l/scarlet-wasi-component node hello.component.wasm x >$T/o 2>&1; rc=$?; sed "s|$T|T|g" $T/o; echo "rc=$rc"
+)SH", "", {"EXAMPLES=" + kExamples, "LIBEXEC=" + kLibexec});
+  INFO(r.err);
+  auto s = sections(r.out);
+  CHECK(s["no jco"] == "scarlet-wasi-component: hello.component.wasm: wasm-component program, but jco is not installed in T/l/node_modules "
+                       "(@bytecodealliance/jco-transpile, @bytecodealliance/preview2-shim)\nrc=127\n");
+  CHECK(s["no bundle"] == "scarlet-wasi-component: hello.component.wasm: wasm-component program, but the launcher is incomplete: "
+                          "T/l/component-run.cjs is missing (reinstall scarlet-dispatch)\nrc=127\n");
+}
+
 TEST_CASE("wasm component: the default registry runs the sample on a host without wasmtime", "[wasm]") {
   RunResult r = in_sandbox(kCli, kRegistry, "cd $EXAMPLES/wasm; ./hello.component.wasm a; echo \"rc=$?\"", "",
                            {"EXAMPLES=" + kExamples});
